@@ -1,0 +1,116 @@
+# certctl: one non-recursive Makefile. `make`, `make check`, `make run`, `make install`.
+O ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+SANITIZE ?=
+CC ?= cc
+
+PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes -Wvla
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c17 $(WARN) $(CFLAGS) -D_GNU_SOURCE -I. -I$(O)/gen $(PKG_CFLAGS) -MMD -MP
+LDLIBS := $(PKG_LIBS) -lpthread -lm
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+VERSION := $(shell cat VERSION)
+GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+BUILD_DATE := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%d)
+
+LIB_SRC := $(sort $(wildcard libcc/*.c) $(wildcard daemon/*.c) $(wildcard connectors/*/*.c) \
+	$(wildcard connectors/*.c) $(wildcard tui/*.c))
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+GEN_SRC := $(O)/gen/schema.c
+SCHEMA := $(sort $(wildcard schema/sqlite/*.sql) $(wildcard schema/pg/*.sql))
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/obj/%.o) $(O)/obj/gen/schema.o
+CMD_OBJ := $(CMD_SRC:%.c=$(O)/obj/%.o)
+LIB := $(O)/libcertctl.a
+BIN := $(O)/certctl
+# link names come from the command table: CC_CMD(name, "certctl-x", ...)
+LINKS := certctl-cli $(shell grep -o '"certctl-[a-z]*"' cmd/commands.def | tr -d '"')
+UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(O)/obj/%.o)
+
+all: $(BIN) links
+.PHONY: all links check unit e2e asan run install uninstall clean format format-check deps
+
+$(O)/gen/schema.c: scripts/embed-schema.sh $(SCHEMA)
+	@mkdir -p $(@D)
+	sh scripts/embed-schema.sh $@ $(SCHEMA)
+
+$(O)/gen/version.h: VERSION FORCE
+	@mkdir -p $(@D)
+	@printf '#define CC_VERSION "%s"\n#define CC_GIT_COMMIT "%s"\n#define CC_BUILD_DATE "%s"\n' \
+		'$(VERSION)' '$(GIT_COMMIT)' '$(BUILD_DATE)' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+
+$(O)/obj/%.o: %.c | $(O)/gen/version.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/obj/gen/schema.o: $(O)/gen/schema.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CMD_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIB) $(LDLIBS)
+
+links: $(BIN)
+	@for l in $(LINKS); do ln -sf certctl $(O)/$$l; done
+
+$(O)/tests/%: $(O)/obj/tests/unit/%.o $(UNIT_HELPER_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJ) $(LIB) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+
+# the whole suite: unit tests on SQLite and PostgreSQL, BATS, then the sanitizer build
+check: all unit
+	sh scripts/run-tests
+
+asan:
+	$(MAKE) O=build/asan SANITIZE=address,undefined CFLAGS="-O1 -g" all unit
+
+e2e: all
+	sh scripts/run-tests --e2e-only
+
+deps:
+	sh scripts/install-deps
+
+run: deps all
+	./$(BIN) serve
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/certctl
+	@for l in $(LINKS); do ln -sf certctl $(DESTDIR)$(PREFIX)/bin/$$l; done
+	@for m in man/*.1; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/ || true; done
+	@[ -f completions/certctl.bash ] && install -m 0644 completions/certctl.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/certctl || true
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/certctl $(LINKS:%=$(DESTDIR)$(PREFIX)/bin/%)
+
+clean:
+	rm -rf $(O)
+
+format:
+	clang-format -i $(LIB_SRC) $(CMD_SRC) $(wildcard libcc/*.h cmd/*.h daemon/*.h tests/unit/*.c)
+
+format-check:
+	clang-format --dry-run --Werror $(LIB_SRC) $(CMD_SRC) $(wildcard libcc/*.h cmd/*.h daemon/*.h)
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

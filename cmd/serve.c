@@ -1,0 +1,128 @@
+/* serve.c: `certctl serve` — open and migrate the database, listen, stop on SIGTERM/SIGINT */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cmd/cmd.h"
+#include "daemon/server.h"
+#include "libcc/db.h"
+#include "libcc/err.h"
+#include "libcc/migrate.h"
+#include "libcc/banned.h"
+
+static const struct cc_opt opts[] = {
+	{ "host", 'H', "ADDR", "listen address", CC_CFG_server_host },
+	{ "port", 'p', "PORT", "listen port (0: any free port)", CC_CFG_server_port },
+	{ "database-url", 'd', "URL", "postgres://… or sqlite:PATH", CC_CFG_database_url },
+	{ "data-dir", 0, "DIR", "state directory", CC_CFG_data_dir },
+	{ "config", 'c', "FILE", "read settings from FILE", CC_CFG_config_file },
+	{ "log-level", 0, "LEVEL", "debug, info, warn or error", CC_CFG_log_level },
+	{ "log-format", 0, "FORMAT", "text or json", CC_CFG_log_format },
+	{ "log-file", 0, "FILE", "log to FILE (reopened on SIGHUP)", CC_CFG_log_file },
+	{ "tls-cert", 0, "FILE", "PEM certificate: serve HTTPS", CC_CFG_tls_cert_path },
+	{ "tls-key", 0, "FILE", "PEM private key for --tls-cert", CC_CFG_tls_key_path },
+	{ "insecure-http", 0, NULL, "allow plain HTTP on a non-loopback address", -1 },
+	CC_OPT_END,
+};
+
+const struct cc_cmd_info cmd_serve_info = {
+	.usage = "[options]",
+	.description =
+		"With nothing configured, serve keeps its data in an embedded SQLite file\n"
+		"under the data dir and listens on 127.0.0.1:8443. Set CERTCTL_DATABASE_URL\n"
+		"to postgres://… to use PostgreSQL; several replicas may share one database.\n"
+		"Migrations are applied at start. SIGTERM or SIGINT stop it gracefully;\n"
+		"SIGHUP reopens the log file.",
+	.opts = opts,
+	.subs = NULL,
+};
+
+static int serve_loop(struct cc_ctx *ctx, sigset_t *set)
+{
+	struct cc_err err = CC_ERR_INIT;
+	int sig;
+
+	for (;;) {
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			if (cc_log_reopen(&ctx->log, &err) < 0)
+				fprintf(stderr, "certctl serve: %s\n", err.msg);
+			cc_info(&ctx->log, "log file reopened");
+			continue;
+		}
+		cc_info(&ctx->log, "received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		return 0;
+	}
+}
+
+static int run(struct cc_ctx *ctx, const struct cc_optv *ov)
+{
+	struct cc_err err = CC_ERR_INIT;
+	struct cc_server_opts so = { 0 };
+	struct cc_server *srv = NULL;
+	struct cc_db *db = NULL;
+	sigset_t set;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int applied = 0, rc = 1;
+
+	if (*cc_cfg_str(&ctx->cfg, CC_CFG_log_file) &&
+	    cc_log_open(&ctx->log, cc_cfg_str(&ctx->cfg, CC_CFG_log_file), &err) < 0)
+		return cc_cmd_fail(ctx, &err);
+	/* signals go to sigwait in this thread only: block them before any thread starts */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	db = cc_ctx_open_db(ctx, &err);
+	if (!db || cc_migrate_up(db, &applied, &err) < 0) {
+		rc = cc_cmd_fail(ctx, &err);
+		goto out;
+	}
+	so.host = cc_cfg_str(&ctx->cfg, CC_CFG_server_host);
+	so.port = (int)cc_cfg_int(&ctx->cfg, CC_CFG_server_port);
+	so.insecure_http = cc_opt_isset(ctx->cmd, ov, "insecure-http");
+	so.tls_cert_path = cc_cfg_str(&ctx->cfg, CC_CFG_tls_cert_path);
+	so.tls_key_path = cc_cfg_str(&ctx->cfg, CC_CFG_tls_key_path);
+	so.threads = cpus > 0 ? (unsigned)cpus : 2;
+	so.max_body = (size_t)cc_cfg_int(&ctx->cfg, CC_CFG_max_body_size);
+	srv = cc_server_start(&so, db, &ctx->log, &err);
+	if (!srv) {
+		rc = cc_cmd_fail(ctx, &err);
+		goto out;
+	}
+	cc_log_kv(&ctx->log, CC_LOG_INFO, "certctl serve listening", "url", cc_server_url(srv),
+		  "database", cc_db_describe(db), "engine",
+		  cc_db_engine_name(cc_db_engine_of(db)), (const char *)NULL);
+	rc = serve_loop(ctx, &set);
+out:
+	cc_server_stop(srv);
+	cc_db_close(db);
+	if (srv)
+		cc_info(&ctx->log, "stopped");
+	return rc;
+}
+
+int cmd_serve(int argc, char **argv, struct cc_ctx *ctx)
+{
+	struct cc_optv ov;
+	bool help;
+	int rc = cc_opts_parse(ctx->cmd, argc, argv, &ov, &help);
+
+	if (rc)
+		return rc;
+	if (help) {
+		cc_cmd_print_help(ctx->cmd, stdout);
+	} else if (ov.pos.n) {
+		rc = cc_usage_error(ctx->cmd, "unexpected argument '%s'", ov.pos.v[0]);
+	} else if (!(rc = cc_ctx_setup(ctx, &ov))) {
+		rc = run(ctx, &ov);
+	}
+	cc_optv_release(&ov);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/* hash.c: SHA-256 digests and random tokens */
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <openssl/rand.h>
+#include "libcc/hash.h"
+#include "libcc/mem.h"
+#include "libcc/banned.h"
+
+static void to_hex(const unsigned char *d, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+char *cc_sha256_hex(const void *data, size_t n, char out[CC_SHA256_HEX])
+{
+	unsigned char md[32];
+	unsigned int len = 0;
+
+	if (!EVP_Digest(data, n, md, &len, EVP_sha256(), NULL) || len != 32)
+		CC_BUG("SHA-256 failed");
+	to_hex(md, 32, out);
+	return out;
+}
+
+int cc_random_hex(size_t n, char *out)
+{
+	unsigned char *b = cc_xmalloc(n);
+	int ok = RAND_bytes(b, (int)n) == 1;
+
+	if (ok)
+		to_hex(b, n, out);
+	free(b);
+	return ok ? 0 : -1;
+}
