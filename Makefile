@@ -39,6 +39,8 @@ UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(O)/obj/%.o)
 
 all: $(BIN) links
+# keep test objects: the binaries are relinked from them
+.SECONDARY:
 .PHONY: all links check unit e2e asan run install uninstall clean format format-check deps
 
 $(O)/gen/schema.c: scripts/embed-schema.sh $(SCHEMA)

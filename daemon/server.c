@@ -122,7 +122,8 @@ struct cc_server *cc_server_start(const struct cc_server_opts *o, struct cc_db *
 	struct sockaddr_storage sa;
 	socklen_t salen;
 	bool tls = o->tls_cert_path && *o->tls_cert_path;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_USE_ITC;
 	const union MHD_DaemonInfo *info;
 	char host[INET6_ADDRSTRLEN] = "";
 
