@@ -38,7 +38,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(O)/obj/%.o)
 
-all: $(BIN) links
+all: $(BIN) links man
 # keep test objects: the binaries are relinked from them
 .SECONDARY:
 .PHONY: all links check unit e2e asan run install uninstall clean format format-check deps
@@ -99,12 +99,21 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/certctl
 	@for l in $(LINKS); do ln -sf certctl $(DESTDIR)$(PREFIX)/bin/$$l; done
-	@for m in man/*.1; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/ || true; done
-	@[ -f completions/certctl.bash ] && install -m 0644 completions/certctl.bash \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/certctl || true
+	install -m 0644 $(O)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 completions/certctl.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/certctl
+	install -d $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0644 completions/_certctl $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_certctl
+	install -m 0644 completions/certctl.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/certctl.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/certctl $(LINKS:%=$(DESTDIR)$(PREFIX)/bin/%)
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/certctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/certctl-*.1
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/certctl
+	rm -f $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_certctl
+	rm -f $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/certctl.fish
 
 clean:
 	rm -rf $(O)
@@ -116,3 +125,8 @@ format-check:
 	clang-format --dry-run --Werror $(LIB_SRC) $(CMD_SRC) $(wildcard libcc/*.h cmd/*.h daemon/*.h)
 
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
+
+# man pages are generated from the command and config tables by the binary itself
+man: $(BIN)
+	./$(BIN) __man $(O)/man
+.PHONY: man

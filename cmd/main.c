@@ -1,4 +1,4 @@
-/* main.c: dispatch through the command table, by argv[1] or by link name (certctl-server …) */
+/* main.c: dispatch through the command table, by argv[1] or by link name (certctl-server ...) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

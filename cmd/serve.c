@@ -15,7 +15,7 @@
 static const struct cc_opt opts[] = {
 	{ "host", 'H', "ADDR", "listen address", CC_CFG_server_host },
 	{ "port", 'p', "PORT", "listen port (0: any free port)", CC_CFG_server_port },
-	{ "database-url", 'd', "URL", "postgres://… or sqlite:PATH", CC_CFG_database_url },
+	{ "database-url", 'd', "URL", "postgres://... or sqlite:PATH", CC_CFG_database_url },
 	{ "data-dir", 0, "DIR", "state directory", CC_CFG_data_dir },
 	{ "config", 'c', "FILE", "read settings from FILE", CC_CFG_config_file },
 	{ "log-level", 0, "LEVEL", "debug, info, warn or error", CC_CFG_log_level },
@@ -32,7 +32,7 @@ const struct cc_cmd_info cmd_serve_info = {
 	.description =
 		"With nothing configured, serve keeps its data in an embedded SQLite file\n"
 		"under the data dir and listens on 127.0.0.1:8443. Set CERTCTL_DATABASE_URL\n"
-		"to postgres://… to use PostgreSQL; several replicas may share one database.\n"
+		"to postgres://... to use PostgreSQL; several replicas may share one database.\n"
 		"Migrations are applied at start. SIGTERM or SIGINT stop it gracefully;\n"
 		"SIGHUP reopens the log file.",
 	.opts = opts,
