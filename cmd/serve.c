@@ -4,9 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cmd/cmd.h"
+#include "daemon/app.h"
+#include "daemon/audit-writer.h"
+#include "daemon/auth.h"
+#include "daemon/ratelimit.h"
 #include "daemon/server.h"
+#include "libcc/time.h"
 #include "libcc/db.h"
 #include "libcc/err.h"
 #include "libcc/migrate.h"
@@ -58,16 +64,70 @@ static int serve_loop(struct cc_ctx *ctx, sigset_t *set)
 	}
 }
 
+static void app_init(struct cc_ctx *ctx, struct api_app *app, struct cc_db *db)
+{
+	const struct cc_cfg *cfg = &ctx->cfg;
+
+	app->db = db;
+	app->cfg = cfg;
+	app->log = &ctx->log;
+	app->started_at = cc_time_now();
+	app->max_body = (size_t)cc_cfg_int(cfg, CC_CFG_max_body_size);
+	cc_cfg_list(cfg, CC_CFG_cors_origins, &app->cors_origins);
+	app->auth = api_auth_new(cfg, db, &ctx->log);
+	if (cc_cfg_bool(cfg, CC_CFG_rate_limit_enabled))
+		app->rl = api_ratelimit_new((double)cc_cfg_int(cfg, CC_CFG_rate_limit_rps),
+					    (double)cc_cfg_int(cfg, CC_CFG_rate_limit_burst));
+	app->audit = api_audit_start(db, &ctx->log);
+}
+
+static void app_release(struct api_app *app)
+{
+	api_audit_stop(app->audit);
+	api_ratelimit_free(app->rl);
+	api_auth_free(app->auth);
+	cc_strv_release(&app->cors_origins);
+}
+
+/* the first admin key is shown once, on stdout, never in the log */
+static int bootstrap_key(struct cc_ctx *ctx, struct api_app *app, const char *url)
+{
+	struct cc_err err = CC_ERR_INIT;
+	char *key = NULL, *path = NULL;
+
+	if (!strcmp(api_auth_type(app->auth), "none")) {
+		cc_warn(&ctx->log, "CERTCTL_AUTH_TYPE=none: the API accepts every request without "
+				   "a key");
+		return 0;
+	}
+	if (api_auth_bootstrap(app->auth, &ctx->cfg, url, &key, &path, &err) < 0)
+		return cc_cmd_fail(ctx, &err);
+	if (key) {
+		printf("certctl: created the first admin API key (shown only this once):\n\n"
+		       "    %s\n\nSaved to %s (mode 0600); certctl, the TUI and the MCP server "
+		       "read it from there.\n\n",
+		       key, path);
+		fflush(stdout);
+		cc_info(&ctx->log, "created the first admin API key; credentials in %s", path);
+		memset(key, 0, strlen(key));
+	}
+	free(key);
+	free(path);
+	return 0;
+}
+
 static int run(struct cc_ctx *ctx, const struct cc_optv *ov)
 {
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_server_opts so = { 0 };
 	struct cc_server *srv = NULL;
+	struct api_app app = { 0 };
 	struct cc_db *db = NULL;
 	sigset_t set;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int applied = 0, rc = 1;
 
+	umask(077); /* the database, keys and logs are nobody else's business */
 	if (*cc_cfg_str(&ctx->cfg, CC_CFG_log_file) &&
 	    cc_log_open(&ctx->log, cc_cfg_str(&ctx->cfg, CC_CFG_log_file), &err) < 0)
 		return cc_cmd_fail(ctx, &err);
@@ -84,24 +144,28 @@ static int run(struct cc_ctx *ctx, const struct cc_optv *ov)
 		rc = cc_cmd_fail(ctx, &err);
 		goto out;
 	}
+	app_init(ctx, &app, db);
 	so.host = cc_cfg_str(&ctx->cfg, CC_CFG_server_host);
 	so.port = (int)cc_cfg_int(&ctx->cfg, CC_CFG_server_port);
 	so.insecure_http = cc_opt_isset(ctx->cmd, ov, "insecure-http");
 	so.tls_cert_path = cc_cfg_str(&ctx->cfg, CC_CFG_tls_cert_path);
 	so.tls_key_path = cc_cfg_str(&ctx->cfg, CC_CFG_tls_key_path);
 	so.threads = cpus > 0 ? (unsigned)cpus : 2;
-	so.max_body = (size_t)cc_cfg_int(&ctx->cfg, CC_CFG_max_body_size);
-	srv = cc_server_start(&so, db, &ctx->log, &err);
+	srv = cc_server_start(&so, &app, &err);
 	if (!srv) {
 		rc = cc_cmd_fail(ctx, &err);
 		goto out;
 	}
+	if ((rc = bootstrap_key(ctx, &app, cc_server_url(srv))))
+		goto out;
 	cc_log_kv(&ctx->log, CC_LOG_INFO, "certctl serve listening", "url", cc_server_url(srv),
 		  "database", cc_db_describe(db), "engine",
 		  cc_db_engine_name(cc_db_engine_of(db)), (const char *)NULL);
 	rc = serve_loop(ctx, &set);
 out:
 	cc_server_stop(srv);
+	if (app.audit)
+		app_release(&app);
 	cc_db_close(db);
 	if (srv)
 		cc_info(&ctx->log, "stopped");

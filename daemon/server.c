@@ -8,6 +8,9 @@
 #include <sys/socket.h>
 #include <microhttpd.h>
 #include "daemon/server.h"
+#include "daemon/api.h"
+#include "daemon/app.h"
+#include "daemon/pipeline.h"
 #include "libcc/buf.h"
 #include "libcc/db.h"
 #include "libcc/err.h"
@@ -18,21 +21,87 @@
 
 struct cc_server {
 	struct MHD_Daemon *d;
-	struct cc_db *db;
-	struct cc_log *log;
+	struct api_app *app;
 	int port;
 	char url[128];
 	char *tls_cert, *tls_key;
 };
 
-static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *body)
+/* per-connection request state, from the first callback to the completion callback */
+struct pending {
+	struct api_req rq;
+	bool started;
+};
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
-								 MHD_RESPMEM_MUST_COPY);
+	struct api_req *rq = cls;
+
+	(void)kind;
+	if (rq->nquery == API_MAX_QUERY) {
+		rq->query_overflow = true;
+		return MHD_NO;
+	}
+	rq->query[rq->nquery].k = cc_xstrdup(key);
+	rq->query[rq->nquery].v = cc_xstrdup(value ? value : "");
+	rq->nquery++;
+	return MHD_YES;
+}
+
+static const char *hdr(struct MHD_Connection *conn, const char *name)
+{
+	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+static void fill_request(struct cc_server *s, struct MHD_Connection *conn, const char *url,
+			 const char *method, struct api_req *rq)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	rq->app = s->app;
+	rq->head = !strcmp(method, "HEAD");
+	rq->method = rq->head ? "GET" : method;
+	rq->path = cc_xstrdup(url);
+	rq->authorization = hdr(conn, "Authorization");
+	rq->origin = hdr(conn, "Origin");
+	rq->content_type = hdr(conn, "Content-Type");
+	rq->content_length = hdr(conn, "Content-Length");
+	rq->request_id_in = hdr(conn, "X-Request-ID");
+	rq->acr_method = hdr(conn, "Access-Control-Request-Method");
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, rq);
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+				  rq->client_ip, sizeof(rq->client_ip));
+		else
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+				  rq->client_ip, sizeof(rq->client_ip));
+	}
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_req *rq,
+				     struct api_resp *rs)
+{
+	size_t len = rs->body.len;
+	char *body = cc_buf_detach(&rs->body, NULL);
+	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	MHD_add_response_header(r, "Content-Type", "application/json");
-	ret = MHD_queue_response(conn, status, r);
+	if (rq->head) {
+		/* HEAD: the headers of the GET, no body */
+		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+		free(body);
+	} else {
+		r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	}
+	if (rs->content_type)
+		MHD_add_response_header(r, "Content-Type", rs->content_type);
+	for (int i = 0; i < rs->nheaders; i++)
+		MHD_add_response_header(r, rs->headers[i].k, rs->headers[i].v);
+	ret = MHD_queue_response(conn, (unsigned)rs->status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -42,33 +111,53 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			      size_t *upload_size, void **con_cls)
 {
 	struct cc_server *s = cls;
-	struct cc_err err = CC_ERR_INIT;
+	struct pending *p = *con_cls;
+	struct api_resp rs = { 0 };
+	enum MHD_Result ret;
 
 	(void)version;
-	(void)upload_data;
-	if (!*con_cls) { /* first call: headers only */
-		*con_cls = s;
+	if (!p) {
+		const char *cl;
+		p = cc_xcalloc(1, sizeof(*p));
+		cc_buf_init(&p->rq.body, s->app->max_body);
+		cl = hdr(conn, "Content-Length");
+		/* refuse a declared oversize body before reading any of it */
+		if (cl && strtoull(cl, NULL, 10) > s->app->max_body)
+			p->rq.body_too_big = true;
+		*con_cls = p;
 		return MHD_YES;
 	}
-	if (*upload_size) { /* bodies are not used yet: discard */
+	if (*upload_size) {
+		if (!p->rq.body_too_big &&
+		    cc_buf_add_checked(&p->rq.body, upload_data, *upload_size, NULL) < 0)
+			p->rq.body_too_big = true;
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-		return reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
-			     "{\"error\":\"Method Not Allowed\",\"message\":\"use GET\"}\n");
-	if (!strcmp(url, "/health"))
-		return reply(conn, MHD_HTTP_OK, "{\"status\":\"healthy\"}\n");
-	if (!strcmp(url, "/ready")) {
-		if (cc_db_ping(s->db, &err) < 0) {
-			cc_warn(s->log, "not ready: %s", err.msg);
-			return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-				     "{\"status\":\"not ready\",\"message\":\"database unavailable\"}\n");
-		}
-		return reply(conn, MHD_HTTP_OK, "{\"status\":\"ready\"}\n");
-	}
-	return reply(conn, MHD_HTTP_NOT_FOUND,
-		     "{\"error\":\"Not Found\",\"message\":\"no such route\"}\n");
+	if (p->started)
+		return MHD_YES;
+	p->started = true;
+	fill_request(s, conn, url, method, &p->rq);
+	cc_buf_init(&rs.body, 0);
+	api_handle(&p->rq, &rs);
+	ret = send_response(conn, &p->rq, &rs);
+	api_resp_release(&rs);
+	return ret;
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct pending *p = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (!p)
+		return;
+	api_req_release(&p->rq);
+	free(p);
+	*con_cls = NULL;
 }
 
 static bool is_loopback(const struct sockaddr *sa)
@@ -115,8 +204,8 @@ static int load_tls(struct cc_server *s, const struct cc_server_opts *o, struct 
 	return 0;
 }
 
-struct cc_server *cc_server_start(const struct cc_server_opts *o, struct cc_db *db,
-				  struct cc_log *log, struct cc_err *err)
+struct cc_server *cc_server_start(const struct cc_server_opts *o, struct api_app *app,
+				  struct cc_err *err)
 {
 	struct cc_server *s = cc_xcalloc(1, sizeof(*s));
 	struct sockaddr_storage sa;
@@ -127,8 +216,7 @@ struct cc_server *cc_server_start(const struct cc_server_opts *o, struct cc_db *
 	const union MHD_DaemonInfo *info;
 	char host[INET6_ADDRSTRLEN] = "";
 
-	s->db = db;
-	s->log = log;
+	s->app = app;
 	if (resolve(o->host, o->port, &sa, &salen, err) < 0)
 		goto fail;
 	if (!tls && !is_loopback((struct sockaddr *)&sa) && !o->insecure_http) {
@@ -151,7 +239,8 @@ struct cc_server *cc_server_start(const struct cc_server_opts *o, struct cc_db *
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->d = MHD_start_daemon(
-		flags, (uint16_t)o->port, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR,
+		flags, (uint16_t)o->port, NULL, NULL, handle, s, MHD_OPTION_NOTIFY_COMPLETED,
+		completed, s, MHD_OPTION_SOCK_ADDR,
 		(struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned int)(o->threads ? o->threads : 2), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,

@@ -16,13 +16,14 @@ struct cc_server_opts {
 	const char *tls_cert_path;
 	const char *tls_key_path;
 	unsigned threads;
-	size_t max_body;
 };
 
 struct cc_server;
 
-struct cc_server *cc_server_start(const struct cc_server_opts *o, struct cc_db *db,
-				  struct cc_log *log, struct cc_err *err);
+struct api_app;
+
+struct cc_server *cc_server_start(const struct cc_server_opts *o, struct api_app *app,
+				  struct cc_err *err);
 int cc_server_port(const struct cc_server *s);
 const char *cc_server_url(const struct cc_server *s);
 /* stop accepting, finish in-flight requests, free */

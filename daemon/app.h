@@ -1,0 +1,28 @@
+/* app.h: the daemon's shared state, handed to every request */
+#ifndef CC_APP_H
+#define CC_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "libcc/strv.h"
+
+struct cc_db;
+struct cc_cfg;
+struct cc_log;
+struct api_auth;
+struct api_ratelimit;
+struct api_audit;
+
+struct api_app {
+	struct cc_db *db;
+	const struct cc_cfg *cfg;
+	struct cc_log *log;
+	struct api_auth *auth;
+	struct api_ratelimit *rl; /* NULL when rate limiting is off */
+	struct api_audit *audit;
+	struct cc_strv cors_origins; /* empty: deny; "*": any */
+	size_t max_body;
+	int64_t started_at; /* µs */
+};
+
+#endif
