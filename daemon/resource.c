@@ -1,0 +1,200 @@
+/* resource.c: generic CRUD handlers; every write is one transaction with its audit event */
+#include <stdlib.h>
+#include <string.h>
+#include "daemon/resource.h"
+#include "daemon/app.h"
+#include "libcc/db.h"
+#include "libcc/id.h"
+#include "libcc/time.h"
+#include "libcc/banned.h"
+
+int api_audit_event(struct cc_dbc *c, const struct api_req *rq, const char *action,
+		    const char *resource_type, const char *resource_id, json_t *details,
+		    struct cc_err *err)
+{
+	char *id = cc_id_new("audit");
+	char *d = details ? json_dumps(details, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	int rc = cc_db_exec(c,
+			    "INSERT INTO audit_events (id, actor, actor_type, action, resource_type, "
+			    "resource_id, details, timestamp) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			    CC_DB_ARGS(CC_DB_TEXT(id), CC_DB_TEXT(rq->actor),
+				       CC_DB_TEXT(rq->actor_type == API_ACTOR_AGENT ? "Agent" : "User"),
+				       CC_DB_TEXT(action), CC_DB_TEXT(resource_type),
+				       CC_DB_TEXT(resource_id), CC_DB_JSON(d),
+				       CC_DB_TIME(cc_time_now())),
+			    NULL, err);
+
+	free(id);
+	free(d);
+	json_decref(details);
+	return rc;
+}
+
+static json_t *to_json(const struct api_resource *r, struct cc_dbc *c, const void *obj)
+{
+	return r->to_json ? r->to_json(c, obj) : cc_obj_to_json(r->e, obj);
+}
+
+void api_res_list(struct api_req *rq, struct api_resp *rs, const struct api_resource *r)
+{
+	struct cc_err err = CC_ERR_INIT;
+	struct cc_list l = CC_LIST_INIT;
+	struct cc_query q;
+	struct cc_dbc *c;
+
+	if (api_parse_query(rq, r->e, &q, &err) < 0) {
+		api_reply_err(rs, rq, &err);
+		return;
+	}
+	if (!(c = api_db(rq, rs)))
+		return;
+	if (cc_repo_list(c, r->e, &q, &l, &err) < 0) {
+		api_reply_err(rs, rq, &err);
+		return;
+	}
+	api_list_reply(rq, rs, r, &q, &l, c);
+	cc_list_release(r->e, &l);
+}
+
+static void not_found(struct api_req *rq, struct api_resp *rs, const struct api_resource *r)
+{
+	api_reply_error(rs, rq, 404, "%s not found: %s", r->label, rq->params[0]);
+}
+
+void api_res_get(struct api_req *rq, struct api_resp *rs, const struct api_resource *r)
+{
+	struct cc_err err = CC_ERR_INIT;
+	const char *fields = api_query(rq, "fields");
+	void *obj = cc_obj_new(r->e);
+	struct cc_dbc *c;
+
+	if (fields && api_check_fields(r->e, fields, &err) < 0)
+		api_reply_err(rs, rq, &err);
+	else if (!(c = api_db(rq, rs)))
+		;
+	else if (cc_repo_get(c, r->e, rq->params[0], obj, &err) < 0)
+		err.code == CC_E_NOT_FOUND ? not_found(rq, rs, r) : api_reply_err(rs, rq, &err);
+	else
+		api_reply_json(rs, 200, api_fields(to_json(r, c, obj), fields));
+	cc_obj_free(r->e, obj);
+}
+
+/* a write failed: name the conflict without leaking SQL details */
+static void write_failed(struct api_req *rq, struct api_resp *rs, const struct api_resource *r,
+			 const struct cc_err *err)
+{
+	if (err->code == CC_E_CONFLICT && strstr(err->msg, "already exists"))
+		api_reply_error(rs, rq, 409, "%s already exists (same id or name)", r->label);
+	else if (err->code == CC_E_CONFLICT && strstr(err->msg, "referenced"))
+		api_reply_error(rs, rq, 400, "%s refers to a resource that does not exist",
+				r->label);
+	else
+		api_reply_err(rs, rq, err);
+}
+
+static int commit_with_audit(struct api_req *rq, struct cc_dbc *c, const struct api_resource *r,
+			     const char *action, const char *id, struct cc_err *err)
+{
+	if (action && api_audit_event(c, rq, action, r->audit_resource_type, id, NULL, err) < 0)
+		return -1;
+	return cc_db_commit(c, err);
+}
+
+void api_res_create(struct api_req *rq, struct api_resp *rs, const struct api_resource *r)
+{
+	struct cc_err err = CC_ERR_INIT;
+	json_t *body = api_body_json(rq, rs, false);
+	const struct cc_field *pk = cc_entity_pk(r->e);
+	void *obj = cc_obj_new(r->e);
+	char **idp = (char **)((char *)obj + pk->off);
+	struct cc_dbc *c;
+
+	if (!body)
+		goto out;
+	if (cc_obj_from_json(r->e, body, obj, NULL, &err) < 0) {
+		api_reply_err(rs, rq, &err);
+		goto out;
+	}
+	if (*idp && !(r->flags & RES_CLIENT_ID)) {
+		cc_freep(idp); /* the server names these resources */
+	} else if (*idp && !cc_id_valid(*idp)) {
+		api_reply_error(rs, rq, 400,
+				"id: use 1 to 128 letters, digits, '.', '_', ':' or '-' "
+				"(not starting with '.' or '-')");
+		goto out;
+	}
+	if (r->defaults)
+		r->defaults(obj);
+	if (!(c = api_db(rq, rs)))
+		goto out;
+	if (cc_db_begin(c, &err) < 0 || (r->validate && r->validate(c, obj, true, &err) < 0) ||
+	    cc_repo_insert(c, r->e, obj, &err) < 0 ||
+	    commit_with_audit(rq, c, r, r->audit_create, *idp, &err) < 0) {
+		cc_db_rollback(c);
+		write_failed(rq, rs, r, &err);
+		goto out;
+	}
+	api_reply_json(rs, 201, to_json(r, c, obj));
+out:
+	json_decref(body);
+	cc_obj_free(r->e, obj);
+}
+
+void api_res_update(struct api_req *rq, struct api_resp *rs, const struct api_resource *r)
+{
+	struct cc_err err = CC_ERR_INIT;
+	json_t *body = api_body_json(rq, rs, false), *id;
+	void *obj = cc_obj_new(r->e);
+	struct cc_dbc *c;
+
+	if (!body || !(c = api_db(rq, rs)))
+		goto out;
+	id = json_object_get(body, cc_entity_pk(r->e)->json);
+	if (id && (!json_is_string(id) || strcmp(json_string_value(id), rq->params[0]))) {
+		api_reply_error(rs, rq, 400, "id: cannot be changed");
+		goto out;
+	}
+	if (cc_db_begin(c, &err) < 0)
+		goto fail;
+	if (cc_repo_get(c, r->e, rq->params[0], obj, &err) < 0) {
+		cc_db_rollback(c);
+		err.code == CC_E_NOT_FOUND ? not_found(rq, rs, r) : api_reply_err(rs, rq, &err);
+		goto out;
+	}
+	if (cc_obj_from_json(r->e, body, obj, NULL, &err) < 0 ||
+	    (r->validate && r->validate(c, obj, false, &err) < 0) ||
+	    cc_repo_update(c, r->e, obj, &err) < 0 ||
+	    commit_with_audit(rq, c, r, r->audit_update, rq->params[0], &err) < 0)
+		goto fail;
+	api_reply_json(rs, 200, to_json(r, c, obj));
+	goto out;
+fail:
+	cc_db_rollback(c);
+	write_failed(rq, rs, r, &err);
+out:
+	json_decref(body);
+	cc_obj_free(r->e, obj);
+}
+
+void api_res_delete(struct api_req *rq, struct api_resp *rs, const struct api_resource *r)
+{
+	struct cc_err err = CC_ERR_INIT;
+	struct cc_dbc *c;
+
+	if (!(c = api_db(rq, rs)))
+		return;
+	if (cc_db_begin(c, &err) < 0 ||
+	    (r->before_delete && r->before_delete(c, rq->params[0], &err) < 0) ||
+	    cc_repo_delete(c, r->e, rq->params[0], &err) < 0 ||
+	    commit_with_audit(rq, c, r, r->audit_delete, rq->params[0], &err) < 0) {
+		cc_db_rollback(c);
+		if (err.code == CC_E_NOT_FOUND)
+			not_found(rq, rs, r);
+		else if (err.code == CC_E_CONFLICT && strstr(err.msg, "referenced"))
+			api_reply_error(rs, rq, 409, "%s is still in use", r->label);
+		else
+			api_reply_err(rs, rq, &err);
+		return;
+	}
+	api_reply_empty(rs, 204);
+}

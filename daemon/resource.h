@@ -1,0 +1,55 @@
+/* resource.h: generic list/get/create/update/delete handlers over an entity descriptor;
+ * each resource adds only its validation and side effects */
+#ifndef CC_RESOURCE_H
+#define CC_RESOURCE_H
+
+#include <stdbool.h>
+#include "daemon/api.h"
+#include "libcc/repo.h"
+
+struct cc_dbc;
+
+#define RES_CLIENT_ID 0x1 /* honour an "id" in the create body */
+
+struct api_resource {
+	const struct cc_entity *e;
+	const char *label; /* "Team": messages read "Team not found" */
+	unsigned flags;
+	/* fills server defaults on create (after decoding the body) */
+	void (*defaults)(void *obj);
+	/* domain rules; create tells create from update. CC_E_INVALID → 400, etc. */
+	int (*validate)(struct cc_dbc *c, void *obj, bool create, struct cc_err *err);
+	/* refuses a delete that would break references (CC_E_CONFLICT) */
+	int (*before_delete)(struct cc_dbc *c, const char *id, struct cc_err *err);
+	/* JSON of one object; NULL = cc_obj_to_json */
+	json_t *(*to_json)(struct cc_dbc *c, const void *obj);
+	/* service-level audit actions (actor = the caller), NULL = none */
+	const char *audit_create, *audit_update, *audit_delete;
+	const char *audit_resource_type;
+};
+
+void api_res_list(struct api_req *rq, struct api_resp *rs, const struct api_resource *r);
+void api_res_get(struct api_req *rq, struct api_resp *rs, const struct api_resource *r);
+void api_res_create(struct api_req *rq, struct api_resp *rs, const struct api_resource *r);
+/* PUT merges the keys present in the body into the stored object */
+void api_res_update(struct api_req *rq, struct api_resp *rs, const struct api_resource *r);
+void api_res_delete(struct api_req *rq, struct api_resp *rs, const struct api_resource *r);
+
+/* list query parameters → struct cc_query (page, per_page, cursor, page_size, sort,
+ * sort_desc and the entity's filters); 400 naming the parameter on bad values */
+int api_parse_query(struct api_req *rq, const struct cc_entity *e, struct cc_query *q,
+		    struct cc_err *err);
+/* the v2.1 page envelope {"data","total","page","per_page"} or, in cursor mode,
+ * {"data","total","next_cursor","page_size"}; honours fields= */
+int api_list_reply(struct api_req *rq, struct api_resp *rs, const struct api_resource *r,
+		   const struct cc_query *q, struct cc_list *l, struct cc_dbc *c);
+/* fields= must name JSON keys of the entity (CC_E_INVALID otherwise) */
+int api_check_fields(const struct cc_entity *e, const char *fields, struct cc_err *err);
+/* the object's JSON limited to fields (NULL = all); takes obj */
+json_t *api_fields(json_t *obj, const char *fields);
+/* writes a service-level audit event in the caller's transaction */
+int api_audit_event(struct cc_dbc *c, const struct api_req *rq, const char *action,
+		    const char *resource_type, const char *resource_id, json_t *details,
+		    struct cc_err *err);
+
+#endif
