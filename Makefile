@@ -67,14 +67,14 @@ $(LIB): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BIN): $(CMD_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LDLIBS)
 
 links: $(BIN)
 	@for l in $(LINKS); do ln -sf certctl $(O)/$$l; done
 
 $(O)/tests/%: $(O)/obj/tests/unit/%.o $(UNIT_HELPER_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJ) $(LIB) $(LDLIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJ) -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BIN)
 

@@ -61,7 +61,7 @@ enum api_match api_route_match(struct api_req *rq, char *allow, size_t allowlen)
 	allow[0] = '\0';
 	for (size_t i = 0; i < api_nroutes; i++) {
 		const struct api_route *r = &api_routes[i];
-		int lit = match(r->pattern, rq->path, NULL, NULL);
+		int lit = r->fn ? match(r->pattern, rq->path, NULL, NULL) : -1;
 
 		if (lit < 0)
 			continue;
