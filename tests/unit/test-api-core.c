@@ -1,0 +1,148 @@
+/* test-api-core.c: router, middleware chain and the teams resource through api_handle */
+#include <stdlib.h>
+#include <string.h>
+#include "tests/unit/testapi.h"
+#include "daemon/audit-writer.h"
+#include "daemon/routes.h"
+#include "libcc/hash.h"
+#include "libcc/mem.h"
+
+static void test_api_core__health_is_public(void **state)
+{
+	struct testapi *t = TAPI(state);
+
+	assert_int_equal(testapi_call(t, "GET", "/health", NULL, ""), 200);
+	assert_string_equal(testapi_str(t, "status"), "healthy");
+	assert_int_equal(testapi_call(t, "GET", "/ready", NULL, ""), 200);
+	assert_int_equal(testapi_call(t, "GET", "/api/v1/auth/info", NULL, ""), 200);
+	assert_string_equal(testapi_str(t, "auth_type"), "api-key");
+	assert_true(json_is_true(json_object_get(t->json, "required")));
+	assert_non_null(testapi_header(t, "X-Request-ID"));
+}
+
+static void test_api_core__auth_required(void **state)
+{
+	struct testapi *t = TAPI(state);
+
+	assert_int_equal(testapi_call(t, "GET", "/api/v1/teams", NULL, ""), 401);
+	assert_string_equal(testapi_str(t, "error"), "Authorization header required");
+	assert_string_equal(testapi_header(t, "WWW-Authenticate"), "Bearer realm=\"certctl\"");
+	assert_int_equal(testapi_call(t, "GET", "/api/v1/teams", NULL, "wrong"), 401);
+	assert_string_equal(testapi_str(t, "error"), "Invalid API key");
+	assert_int_equal(testapi_call(t, "GET", "/api/v1/auth/check", NULL, ""), 401);
+	assert_int_equal(testapi_call(t, "GET", "/api/v1/auth/check", NULL, NULL), 200);
+	assert_string_equal(testapi_str(t, "status"), "authenticated");
+}
+
+static void test_api_core__router_404_405(void **state)
+{
+	struct testapi *t = TAPI(state);
+
+	assert_int_equal(testapi_call(t, "GET", "/api/v1/nope", NULL, NULL), 404);
+	assert_string_equal(testapi_str(t, "error"), "Not Found");
+	assert_int_equal(testapi_call(t, "PATCH", "/api/v1/teams", NULL, NULL), 405);
+	assert_non_null(strstr(testapi_header(t, "Allow"), "POST"));
+	assert_int_equal(testapi_call(t, "GET", "/api/v1/teams/", NULL, NULL), 404);
+	assert_int_equal(testapi_call(t, "GET", "/api/v1/teams/a/b", NULL, NULL), 404);
+}
+
+static void test_api_core__request_id_echoed(void **state)
+{
+	struct testapi *t = TAPI(state);
+
+	testapi_call(t, "GET", "/health", NULL, "");
+	assert_int_equal(strlen(testapi_header(t, "X-Request-ID")), 36);
+}
+
+static void test_api_core__teams_crud(void **state)
+{
+	struct testapi *t = TAPI(state);
+
+	assert_status(t, "POST", "/api/v1/teams", "{\"id\":\"t-1\",\"name\":\"platform\"}", 201);
+	assert_string_equal(testapi_str(t, "id"), "t-1");
+	assert_status(t, "POST", "/api/v1/teams", "{\"name\":\"platform\"}", 409);
+	assert_status(t, "POST", "/api/v1/teams", "{\"description\":\"x\"}", 400);
+	assert_string_equal(testapi_str(t, "message"), "name is required");
+	assert_status(t, "POST", "/api/v1/teams", "{\"name\":\"x\",\"nope\":1}", 400);
+	assert_status(t, "POST", "/api/v1/teams", "{\"name\":", 400);
+	assert_status(t, "POST", "/api/v1/teams", "[]", 400);
+	assert_status(t, "POST", "/api/v1/teams", NULL, 400);
+	assert_status(t, "POST", "/api/v1/teams", "{\"id\":\"../x\",\"name\":\"y\"}", 400);
+	assert_status(t, "GET", "/api/v1/teams/t-1", NULL, 200);
+	assert_status(t, "GET", "/api/v1/teams/t-2", NULL, 404);
+	assert_status(t, "PUT", "/api/v1/teams/t-1", "{\"description\":\"d\"}", 200);
+	assert_string_equal(testapi_str(t, "name"), "platform");
+	assert_string_equal(testapi_str(t, "description"), "d");
+	assert_status(t, "PUT", "/api/v1/teams/t-1", "{\"id\":\"t-9\"}", 400);
+	assert_status(t, "PUT", "/api/v1/teams/t-2", "{\"description\":\"d\"}", 404);
+	assert_status(t, "GET", "/api/v1/teams?fields=id", NULL, 200);
+	assert_int_equal(json_object_size(json_array_get(json_object_get(t->json, "data"), 0)), 1);
+	assert_status(t, "GET", "/api/v1/teams?fields=id,secret", NULL, 400);
+	assert_status(t, "GET", "/api/v1/teams?per_page=501", NULL, 400);
+	assert_non_null(strstr(testapi_str(t, "message"), "per_page"));
+	assert_status(t, "GET", "/api/v1/teams?sort=bogus", NULL, 400);
+	assert_status(t, "DELETE", "/api/v1/teams/t-1", NULL, 204);
+	assert_status(t, "DELETE", "/api/v1/teams/t-1", NULL, 404);
+}
+
+static void test_api_core__oversize_body_is_413(void **state)
+{
+	struct testapi *t = TAPI(state);
+	size_t n = 1100000;
+	char *big = malloc(n + 1);
+
+	memset(big, 'a', n);
+	big[n] = '\0';
+	assert_int_equal(testapi_call(t, "POST", "/api/v1/teams", big, NULL), 413);
+	free(big);
+	assert_status(t, "GET", "/api/v1/teams", NULL, 200);
+}
+
+static void test_api_core__audit_rows_written(void **state)
+{
+	struct testapi *t = TAPI(state);
+	long long before = testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE "
+					    "resource_id = '/api/v1/teams' AND action = 'api_post' "
+					    "AND details LIKE '%\"status\":201%'");
+
+	testapi_call(t, "POST", "/api/v1/teams", "{\"name\":\"audited\"}", NULL);
+	testapi_call(t, "GET", "/health", NULL, "");
+	api_audit_flush(t->app.audit);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE "
+					  "resource_id = '/api/v1/teams' AND action = 'api_post' "
+					  "AND actor = 'api-key-user' AND details LIKE '%\"status\":201%'"),
+			 before + 1);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE "
+					  "resource_id = '/health'"),
+			 0);
+	/* the body hash is the first 16 hex digits of SHA-256 of the body */
+	char hash[CC_SHA256_HEX], *sql;
+	cc_sha256_hex("{\"name\":\"audited\"}", 18, hash);
+	hash[16] = '\0';
+	sql = cc_xasprintf("SELECT COUNT(*) FROM audit_events WHERE details LIKE "
+			   "'%%\"body_hash\":\"%s\"%%'", hash);
+	assert_int_equal(testapi_count(t, sql), 1);
+	free(sql);
+}
+
+static void test_api_core__every_route_is_reachable_or_absent(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < api_nroutes; i++)
+		assert_true(api_routes[i].pattern[0] == '/');
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_api_core__health_is_public, testapi_reset),
+		cmocka_unit_test_setup(test_api_core__auth_required, testapi_reset),
+		cmocka_unit_test_setup(test_api_core__router_404_405, testapi_reset),
+		cmocka_unit_test_setup(test_api_core__request_id_echoed, testapi_reset),
+		cmocka_unit_test_setup(test_api_core__teams_crud, testapi_reset),
+		cmocka_unit_test_setup(test_api_core__oversize_body_is_413, testapi_reset),
+		cmocka_unit_test_setup(test_api_core__audit_rows_written, testapi_reset),
+		cmocka_unit_test(test_api_core__every_route_is_reachable_or_absent),
+	};
+	return cmocka_run_group_tests_name("api-core", tests, testapi_setup, testapi_teardown);
+}
