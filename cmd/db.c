@@ -107,6 +107,10 @@ int cmd_db(int argc, char **argv, struct cc_ctx *ctx)
 		rc = cc_usage_error(ctx->cmd, "unknown subcommand '%s'", sub);
 		goto out;
 	}
+	if (!strcmp(sub, "seed") && !cc_opt_isset(ctx->cmd, &ov, "demo")) {
+		rc = cc_usage_error(ctx->cmd, "seed needs --demo");
+		goto out;
+	}
 	if ((rc = cc_ctx_setup(ctx, &ov)))
 		goto out;
 	db = cc_ctx_open_db(ctx, &err);

@@ -60,9 +60,12 @@ int cmd_help(int argc, char **argv, struct cc_ctx *ctx)
 {
 	const struct cc_cmd *c;
 
-	(void)ctx;
 	if (argc < 2) {
 		list_commands(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		cc_cmd_print_help(ctx->cmd, stdout);
 		return 0;
 	}
 	if (!strcmp(argv[1], "exit-codes")) {

@@ -29,7 +29,8 @@ const struct cc_cmd *cc_cmd_find(const char *name)
 static const struct cc_cmd *find_by_link(const char *base)
 {
 	for (const struct cc_cmd *c = cc_commands; c->name; c++)
-		if (c->link && !strcmp(c->link, base))
+		if ((c->link && !strcmp(c->link, base)) ||
+		    (!strncmp(base, "certctl-", 8) && !strcmp(base + 8, c->name)))
 			return c;
 	return NULL;
 }

@@ -185,6 +185,10 @@ int cmd___man(int argc, char **argv, struct cc_ctx *ctx)
 {
 	struct cc_err err = CC_ERR_INIT;
 
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		cc_cmd_print_help(ctx->cmd, stdout);
+		return 0;
+	}
 	if (argc != 2)
 		return cc_usage_error(ctx->cmd, "expected a directory");
 	if (cc_fs_mkdirs(argv[1], 0755, &err) < 0 ||
