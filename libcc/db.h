@@ -3,7 +3,9 @@
  * SQL is written once with $1..$N placeholders. Results look the same on both engines:
  * booleans "0"/"1", timestamps canonical UTC text (cc_time_format_db), arrays as JSON
  * text, JSON columns as JSON text, blobs as raw bytes. Every value reaches the database
- * as a bound parameter; SQL text only ever comes from constants in the code. */
+ * as a bound parameter; SQL text only ever comes from constants in the code.
+ * PostgreSQL infers each parameter's type from its first use: do not reuse one $N for
+ * columns of different types. */
 #ifndef CC_DB_H
 #define CC_DB_H
 

@@ -36,7 +36,9 @@ struct cc_list {
 
 int cc_query_filter(struct cc_query *q, const char *param, const char *value, struct cc_err *err);
 
-/* fills an empty id ("<prefix>-…"), created/updated times; reads back DB defaults */
+/* fills an empty id ("<prefix>-…"), created/updated times; reads back DB defaults.
+ * Only unset TEXT/TIME/JSON/BLOB values fall back to the column default: INT, BOOL and
+ * array members are always written, so callers set their defaults explicitly. */
 int cc_repo_insert(struct cc_dbc *c, const struct cc_entity *e, void *obj, struct cc_err *err);
 /* CC_E_NOT_FOUND "<entity> '<id>' not found" */
 int cc_repo_get(struct cc_dbc *c, const struct cc_entity *e, const char *id, void *out,
