@@ -31,6 +31,9 @@ static const struct cc_field *sort_field(const struct cc_entity *e, const char *
 	for (size_t i = 0; i < CC_ARRAY_SIZE(sortable); i++)
 		if (!strcmp(name, sortable[i]))
 			return cc_entity_field(e, sortable[i]);
+	/* the resource's own time order (timestamp, registered_at, last_seen_at …) */
+	if (!strcmp(name, e->default_sort))
+		return cc_entity_field(e, e->default_sort);
 	return NULL;
 }
 
