@@ -92,7 +92,7 @@ deps:
 	sh scripts/install-deps
 
 run: deps all
-	./$(BIN) serve
+	$(BIN) serve
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
@@ -128,5 +128,5 @@ format-check:
 
 # man pages are generated from the command and config tables by the binary itself
 man: $(BIN)
-	./$(BIN) __man $(O)/man
+	$(BIN) __man $(O)/man
 .PHONY: man

@@ -1,5 +1,6 @@
 /* routes.c: `certctl __routes` — the routes serve answers, for the OpenAPI cross-check */
 #include <stdio.h>
+#include <string.h>
 #include "cmd/cmd.h"
 #include "daemon/routes.h"
 #include "libcc/banned.h"
@@ -15,7 +16,10 @@ const struct cc_cmd_info cmd___routes_info = {
 
 int cmd___routes(int argc, char **argv, struct cc_ctx *ctx)
 {
-	(void)argv;
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		cc_cmd_print_help(ctx->cmd, stdout);
+		return 0;
+	}
 	if (argc > 1)
 		return cc_usage_error(ctx->cmd, "takes no arguments");
 	for (size_t i = 0; i < api_nroutes; i++) {

@@ -158,7 +158,8 @@ int cc_cfg_load_file(struct cc_cfg *cfg, const char *path, bool must_exist, stru
 			cc_err_set(err, CC_E_CONFIG, "%s:%d: unknown setting '%s'", path, lineno, k);
 			goto out;
 		}
-		if (*v)
+		/* a file never overrides the environment or a flag, whenever it is read */
+		if (*v && cfg->src[key] <= CFG_SRC_FILE)
 			cc_cfg_set(cfg, key, v, CFG_SRC_FILE, NULL);
 	}
 	rc = 0;
@@ -221,7 +222,8 @@ static int parse_int(const char *s, int64_t *out)
 }
 
 /* spec "min..max", either side optional; DUR bounds are durations */
-static int check_range(const struct cc_cfg_desc *d, int64_t v, struct cc_err *err)
+static int check_range(const struct cc_cfg_desc *d, const char *text, int64_t v,
+		       struct cc_err *err)
 {
 	const char *dots = strstr(d->spec, "..");
 	char lo[32] = "", hi[32] = "";
@@ -233,15 +235,16 @@ static int check_range(const struct cc_cfg_desc *d, int64_t v, struct cc_err *er
 	snprintf(hi, sizeof(hi), "%s", dots + 2);
 	if (d->type == CFG_T_DUR) {
 		if (*lo && !cc_duration_parse(lo, &min) && v < min)
-			return cc_err_set(err, CC_E_CONFIG, "%s: must be at least %s", d->env, lo);
+			return cc_err_set(err, CC_E_CONFIG, "%s: '%s' is too short (at least %s)",
+					  d->env, text, lo);
 		if (*hi && !cc_duration_parse(hi, &max) && v > max)
-			return cc_err_set(err, CC_E_CONFIG, "%s: must be at most %s", d->env, hi);
+			return cc_err_set(err, CC_E_CONFIG, "%s: '%s' is too long (at most %s)", d->env,
+					  text, hi);
 		return 0;
 	}
-	if (*lo && !parse_int(lo, &min) && v < min)
-		return cc_err_set(err, CC_E_CONFIG, "%s: must be between %s and %s", d->env, lo, hi);
-	if (*hi && !parse_int(hi, &max) && v > max)
-		return cc_err_set(err, CC_E_CONFIG, "%s: must be between %s and %s", d->env, lo, hi);
+	if ((*lo && !parse_int(lo, &min) && v < min) || (*hi && !parse_int(hi, &max) && v > max))
+		return cc_err_set(err, CC_E_CONFIG, "%s: '%s' is out of range (%s to %s)", d->env,
+				  text, *lo ? lo : "-", *hi ? hi : "any");
 	return 0;
 }
 
@@ -267,7 +270,7 @@ static int validate_one(struct cc_cfg *cfg, int i, struct cc_err *err)
 	case CFG_T_INT:
 		if (parse_int(v, &cfg->num[i]))
 			return cc_err_set(err, CC_E_CONFIG, "%s: '%s' is not an integer", d->env, v);
-		return check_range(d, cfg->num[i], err);
+		return check_range(d, v, cfg->num[i], err);
 	case CFG_T_BOOL:
 		if (!strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "yes") ||
 		    !strcasecmp(v, "on"))
@@ -288,7 +291,7 @@ static int validate_one(struct cc_cfg *cfg, int i, struct cc_err *err)
 			return cc_err_set(err, CC_E_CONFIG,
 					  "%s: '%s' is not a duration (e.g. 30s, 5m, 1h30m)", d->env,
 					  v);
-		return check_range(d, cfg->num[i], err);
+		return check_range(d, v, cfg->num[i], err);
 	case CFG_T_ENUM:
 		return check_enum(d, v, err);
 	case CFG_T_URL:
@@ -313,9 +316,17 @@ int cc_cfg_validate(struct cc_cfg *cfg, struct cc_err *err)
 			cfg->num[CC_CFG_renewal_check_interval];
 	const char *db = cfg->val[CC_CFG_database_url];
 	if (*db && strncmp(db, "postgres://", 11) && strncmp(db, "postgresql://", 13) &&
-	    strncmp(db, "sqlite:", 7))
+	    strncmp(db, "sqlite:", 7)) {
+		/* name the value, but never a password in it: hide user:password@ */
+		const char *sep = strstr(db, "://"), *at = sep ? strchr(sep + 3, '@') : NULL;
+		const char *slash = sep ? strchr(sep + 3, '/') : NULL;
+		if (at && slash && slash < at)
+			at = NULL;
 		return cc_err_set(err, CC_E_CONFIG,
-				  "CERTCTL_DATABASE_URL: expected postgres://... or sqlite:PATH");
+				  "CERTCTL_DATABASE_URL: '%.*s%s%s' is not supported; expected "
+				  "postgres://... or sqlite:PATH",
+				  at ? (int)(sep + 3 - db) : 200, db, at ? "***" : "", at ? at : "");
+	}
 	return 0;
 }
 
