@@ -42,7 +42,7 @@ static void seed(struct testdb *t)
 	EXEC(t, "INSERT INTO renewal_policies (id, name, renewal_window_days) VALUES ($1, $2, $3)",
 	     CC_DB_TEXT("rp-1"), CC_DB_TEXT("p"), CC_DB_INT(30));
 	for (int i = 1; i <= 2; i++) {
-		char iss[16], agent[16], cert[16];
+		char iss[32], agent[32], cert[32];
 		snprintf(iss, sizeof(iss), "iss-%d", i);
 		snprintf(agent, sizeof(agent), "agent-%d", i);
 		snprintf(cert, sizeof(cert), "cert-%d", i);
@@ -584,7 +584,7 @@ static void test_repo_discovery__dcert_summary_claim_dismiss(void **state)
 	expect_json(sum, "{}");
 
 	for (int i = 0; i < 4; i++) {
-		char id[16];
+		char id[32];
 		snprintf(id, sizeof(id), "dcert-%d", i);
 		new_dcert(&d, id, "agent-1", id, "/p");
 		add(t, e, &d);
