@@ -12,6 +12,7 @@
 #include "daemon/auth.h"
 #include "daemon/ratelimit.h"
 #include "daemon/server.h"
+#include "cmd/serve-detach.h"
 #include "libcc/time.h"
 #include "libcc/db.h"
 #include "libcc/err.h"
@@ -30,6 +31,8 @@ static const struct cc_opt opts[] = {
 	{ "tls-cert", 0, "FILE", "PEM certificate: serve HTTPS", CC_CFG_tls_cert_path },
 	{ "tls-key", 0, "FILE", "PEM private key for --tls-cert", CC_CFG_tls_key_path },
 	{ "insecure-http", 0, NULL, "allow plain HTTP on a non-loopback address", -1 },
+	{ "detach", 0, NULL, "run in the background (pid and log files in the data dir)", -1 },
+	{ "stop", 0, NULL, "stop the server started with --detach", -1 },
 	CC_OPT_END,
 };
 
@@ -40,7 +43,8 @@ const struct cc_cmd_info cmd_serve_info = {
 		"under the data dir and listens on 127.0.0.1:8443. Set CERTCTL_DATABASE_URL\n"
 		"to postgres://... to use PostgreSQL; several replicas may share one database.\n"
 		"Migrations are applied at start. SIGTERM or SIGINT stop it gracefully;\n"
-		"SIGHUP reopens the log file.",
+		"SIGHUP reopens the log file. --detach runs it in the background with\n"
+		"certctl.pid and certctl.log in the data dir; --stop and 'certctl status' use them.",
 	.opts = opts,
 	.subs = NULL,
 };
@@ -90,7 +94,7 @@ static void app_release(struct api_app *app)
 }
 
 /* the first admin key is shown once, on stdout, never in the log */
-static int bootstrap_key(struct cc_ctx *ctx, struct api_app *app, const char *url)
+static int bootstrap_key(struct cc_ctx *ctx, struct api_app *app, const char *url, FILE *out)
 {
 	struct cc_err err = CC_ERR_INIT;
 	char *key = NULL, *path = NULL;
@@ -103,11 +107,12 @@ static int bootstrap_key(struct cc_ctx *ctx, struct api_app *app, const char *ur
 	if (api_auth_bootstrap(app->auth, &ctx->cfg, url, &key, &path, &err) < 0)
 		return cc_cmd_fail(ctx, &err);
 	if (key) {
-		printf("certctl: created the first admin API key (shown only this once):\n\n"
-		       "    %s\n\nSaved to %s (mode 0600); certctl, the TUI and the MCP server "
-		       "read it from there.\n\n",
-		       key, path);
-		fflush(stdout);
+		fprintf(out,
+			"certctl: created the first admin API key (shown only this once):\n\n"
+			"    %s\n\nSaved to %s (mode 0600); certctl, the TUI and the MCP server "
+			"read it from there.\n\n",
+			key, path);
+		fflush(out);
 		cc_info(&ctx->log, "created the first admin API key; credentials in %s", path);
 		memset(key, 0, strlen(key));
 	}
@@ -123,11 +128,14 @@ static int run(struct cc_ctx *ctx, const struct cc_optv *ov)
 	struct cc_server *srv = NULL;
 	struct api_app app = { 0 };
 	struct cc_db *db = NULL;
+	FILE *report = NULL;
 	sigset_t set;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int applied = 0, rc = 1;
 
 	umask(077); /* the database, keys and logs are nobody else's business */
+	if (cc_opt_isset(ctx->cmd, ov, "detach") && cc_serve_detach(ctx, &report) < 0)
+		return 1;
 	if (*cc_cfg_str(&ctx->cfg, CC_CFG_log_file) &&
 	    cc_log_open(&ctx->log, cc_cfg_str(&ctx->cfg, CC_CFG_log_file), &err) < 0)
 		return cc_cmd_fail(ctx, &err);
@@ -156,13 +164,30 @@ static int run(struct cc_ctx *ctx, const struct cc_optv *ov)
 		rc = cc_cmd_fail(ctx, &err);
 		goto out;
 	}
-	if ((rc = bootstrap_key(ctx, &app, cc_server_url(srv))))
+	if ((rc = bootstrap_key(ctx, &app, cc_server_url(srv), report ? report : stdout)))
 		goto out;
+	rc = 1;
 	cc_log_kv(&ctx->log, CC_LOG_INFO, "certctl serve listening", "url", cc_server_url(srv),
 		  "database", cc_db_describe(db), "engine",
 		  cc_db_engine_name(cc_db_engine_of(db)), (const char *)NULL);
+	if (report) {
+		char *log = cc_serve_log_path(&ctx->cfg), msg[1024];
+		snprintf(msg, sizeof(msg),
+			 "certctl serve: running in the background (pid %d) on %s, log %s\n",
+			 (int)getpid(), cc_server_url(srv), log);
+		free(log);
+		cc_serve_detach_done(report, 0, msg);
+		report = NULL;
+	}
 	rc = serve_loop(ctx, &set);
 out:
+	if (report) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "certctl serve: failed to start: %s\n",
+			 err.msg[0] ? err.msg : "see the log file");
+		cc_serve_detach_done(report, 1, msg);
+	}
+	cc_serve_pid_remove(&ctx->cfg);
 	cc_server_stop(srv);
 	if (app.audit)
 		app_release(&app);
@@ -185,7 +210,7 @@ int cmd_serve(int argc, char **argv, struct cc_ctx *ctx)
 	} else if (ov.pos.n) {
 		rc = cc_usage_error(ctx->cmd, "unexpected argument '%s'", ov.pos.v[0]);
 	} else if (!(rc = cc_ctx_setup(ctx, &ov))) {
-		rc = run(ctx, &ov);
+		rc = cc_opt_isset(ctx->cmd, &ov, "stop") ? cc_serve_stop(ctx) : run(ctx, &ov);
 	}
 	cc_optv_release(&ov);
 	return rc;
