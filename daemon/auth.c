@@ -249,6 +249,18 @@ static int insert_key(struct cc_dbc *c, const char *name, const char *role, cons
 	return rc;
 }
 
+int api_auth_create_key_on(struct cc_dbc *c, const char *name, const char *role,
+			   const char *agent_id, char **key, char **id, struct cc_err *err)
+{
+	int rc;
+
+	*key = new_key(err);
+	rc = *key ? insert_key(c, name, role, agent_id, *key, id, err) : -1;
+	if (rc < 0)
+		cc_freep(key);
+	return rc;
+}
+
 int api_auth_create_key(struct cc_db *db, const char *name, const char *role,
 			const char *agent_id, char **key, char **id, struct cc_err *err)
 {
@@ -257,11 +269,8 @@ int api_auth_create_key(struct cc_db *db, const char *name, const char *role,
 
 	if (!c)
 		return -1;
-	*key = new_key(err);
-	rc = *key ? insert_key(c, name, role, agent_id, *key, id, err) : -1;
+	rc = api_auth_create_key_on(c, name, role, agent_id, key, id, err);
 	cc_db_put(db, c);
-	if (rc < 0)
-		cc_freep(key);
 	return rc;
 }
 

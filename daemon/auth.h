@@ -6,6 +6,7 @@
 
 struct cc_cfg;
 struct cc_db;
+struct cc_dbc;
 struct cc_log;
 struct cc_err;
 struct api_auth;
@@ -21,5 +22,9 @@ int api_auth_bootstrap(struct api_auth *a, const struct cc_cfg *cfg, const char 
 /* creates a key in the database and returns it (shown once) */
 int api_auth_create_key(struct cc_db *db, const char *name, const char *role,
 			const char *agent_id, char **key, char **id, struct cc_err *err);
+
+/* as api_auth_create_key, on the caller's connection (inside its transaction) */
+int api_auth_create_key_on(struct cc_dbc *c, const char *name, const char *role,
+			   const char *agent_id, char **key, char **id, struct cc_err *err);
 
 #endif
