@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tests/unit/testdb.h"
+#include "tests/unit/testrepo.h"
 #include "libcc/agent.h"
 #include "libcc/cert-version.h"
 #include "libcc/certificate.h"
@@ -20,53 +20,11 @@
 #define SEC CC_USEC_PER_SEC
 #define T0 (INT64_C(1767225600) * SEC) /* 2026-01-01T00:00:00Z */
 
-static char *xdup(const char *s)
-{
-	return s ? cc_xstrdup(s) : NULL;
-}
 
-static void set_str(char **p, const char *v)
-{
-	free(*p);
-	*p = xdup(v);
-}
 
-static void insert_ok(struct testdb *t, const struct cc_entity *e, void *obj)
-{
-	struct cc_err err = CC_ERR_INIT;
 
-	if (cc_repo_insert(t->c, e, obj, &err) < 0)
-		fail_msg("insert %s: %s", e->name, err.msg);
-}
 
-static void sql_ok(struct testdb *t, const char *sql, const struct cc_dbarg *args, int nargs)
-{
-	struct cc_err err = CC_ERR_INIT;
 
-	if (cc_db_exec(t->c, sql, args, nargs, NULL, &err) < 0)
-		fail_msg("%s: %s", sql, err.msg);
-}
-
-/* full replace, then the row read back into obj */
-static void update_reload(struct testdb *t, const struct cc_entity *e, void *obj)
-{
-	struct cc_err err = CC_ERR_INIT;
-	char *id = cc_xstrdup(cc_obj_id(e, obj));
-
-	if (cc_repo_update(t->c, e, obj, &err) < 0)
-		fail_msg("update %s: %s", e->name, err.msg);
-	cc_obj_release(e, obj);
-	if (cc_repo_get(t->c, e, id, obj, &err) < 0)
-		fail_msg("get %s: %s", e->name, err.msg);
-	free(id);
-}
-
-/* inserts a fixture and releases its members */
-static void insert_free(struct testdb *t, const struct cc_entity *e, void *obj)
-{
-	insert_ok(t, e, obj);
-	cc_obj_release(e, obj);
-}
 
 static void mk_team(struct testdb *t, const char *id)
 {
@@ -99,21 +57,13 @@ static void mk_rp(struct testdb *t, const char *id)
 	insert_free(t, &cc_renewal_policy_entity, &o);
 }
 
-static void mk_agent(struct testdb *t, const char *id, const char *status, int64_t hb)
+static void mk_agent_hb(struct testdb *t, const char *id, const char *status, int64_t hb)
 {
 	struct cc_agent o = { .id = xdup(id), .name = xdup(id), .hostname = xdup("host-1"),
 			      .status = xdup(status), .last_heartbeat_at = hb,
 			      .api_key_hash = xdup("hash") };
 
 	insert_free(t, &cc_agent_entity, &o);
-}
-
-static void mk_target(struct testdb *t, const char *id, const char *agent)
-{
-	struct cc_target o = { .id = xdup(id), .name = xdup(id), .type = xdup("NGINX"),
-			       .agent_id = xdup(agent), .enabled = true };
-
-	insert_free(t, &cc_target_entity, &o);
 }
 
 /* team-1, owner-1, issuer-1, rp-1 */
@@ -179,37 +129,6 @@ static void expect_filter(struct testdb *t, const struct cc_entity *e, const cha
 	got = count_where(t, e, param, no);
 	if (got != 0)
 		fail_msg("%s %s=%s: %lld rows, expected none", e->name, param, no, (long long)got);
-}
-
-/* the object's JSON keys must be exactly keys (space-separated) */
-static void expect_keys(const struct cc_entity *e, const void *obj, const char *keys)
-{
-	json_t *j = cc_obj_to_json(e, obj);
-	struct cc_strv want = CC_STRV_INIT;
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-
-	cc_strv_split(&want, keys, ' ');
-	for (size_t i = 0; i < want.n; i++)
-		if (!json_object_get(j, want.v[i]))
-			fail_msg("%s: no key '%s' in %s", e->name, want.v[i], s);
-	if (json_object_size(j) != want.n)
-		fail_msg("%s: keys other than '%s' in %s", e->name, keys, s);
-	free(s);
-	cc_strv_release(&want);
-	json_decref(j);
-}
-
-/* the JSON text of one key */
-static void expect_json(const struct cc_entity *e, const void *obj, const char *key,
-			const char *want)
-{
-	json_t *j = cc_obj_to_json(e, obj);
-	char *s = json_dumps(json_object_get(j, key), JSON_COMPACT | JSON_ENCODE_ANY);
-
-	if (!s || strcmp(s, want))
-		fail_msg("%s.%s: got %s, want %s", e->name, key, s ? s : "(absent)", want);
-	free(s);
-	json_decref(j);
 }
 
 /* decoding body: -1 rejected, else how many keys were taken (read-only ones are ignored) */
@@ -303,7 +222,7 @@ static void test_repo_inventory__renewal_policy(void **state)
 	insert_ok(t, &cc_renewal_policy_entity, &p);
 	assert_true(!strncmp(p.id, "rp-", 3));
 	/* the DB default thresholds come back */
-	expect_json(&cc_renewal_policy_entity, &p, "alert_thresholds_days", "[30,14,7,0]");
+	expect_json_key(&cc_renewal_policy_entity, &p, "alert_thresholds_days", "[30,14,7,0]");
 
 	assert_int_equal(cc_repo_get(t->c, &cc_renewal_policy_entity, p.id, &got, &err), 0);
 	assert_string_equal(got.name, NASTY);
@@ -315,7 +234,7 @@ static void test_repo_inventory__renewal_policy(void **state)
 	expect_keys(&cc_renewal_policy_entity, &got,
 		    "alert_thresholds_days auto_renew created_at id max_retries name "
 		    "renewal_window_days retry_interval_minutes updated_at");
-	expect_json(&cc_renewal_policy_entity, &got, "retry_interval_minutes", "15");
+	expect_json_key(&cc_renewal_policy_entity, &got, "retry_interval_minutes", "15");
 
 	sql_ok(t, "INSERT INTO certificate_profiles (id, name) VALUES ($1, $2)",
 	       CC_DB_ARGS(CC_DB_TEXT("prof-1"), CC_DB_TEXT("p1")));
@@ -332,7 +251,7 @@ static void test_repo_inventory__renewal_policy(void **state)
 	assert_int_equal(got.retry_interval_minutes, 90);
 	assert_string_equal(got.certificate_profile_id, "prof-1");
 	assert_string_equal(got.agent_group_id, "ag-1");
-	expect_json(&cc_renewal_policy_entity, &got, "alert_thresholds_days", "[10,1]");
+	expect_json_key(&cc_renewal_policy_entity, &got, "alert_thresholds_days", "[10,1]");
 	/* the agent group is stored but not shown */
 	expect_keys(&cc_renewal_policy_entity, &got,
 		    "alert_thresholds_days auto_renew certificate_profile_id created_at id "
@@ -377,7 +296,7 @@ static void test_repo_inventory__issuer(void **state)
 	assert_int_equal(got.encrypted_config.n, sizeof(secret));
 	assert_memory_equal(got.encrypted_config.p, secret, sizeof(secret));
 	assert_int_equal(got.last_tested_at, 0);
-	expect_json(&cc_issuer_entity, &got, "config",
+	expect_json_key(&cc_issuer_entity, &got, "config",
 		    "{\"directory_url\":\"https://acme.example/dir\"}");
 	expect_keys(&cc_issuer_entity, &got,
 		    "config created_at enabled id name source test_status type updated_at");
@@ -392,8 +311,8 @@ static void test_repo_inventory__issuer(void **state)
 	assert_int_equal(got.last_tested_at, T0);
 	assert_string_equal(got.test_status, "success");
 	assert_null(got.config);
-	expect_json(&cc_issuer_entity, &got, "config", "null");
-	expect_json(&cc_issuer_entity, &got, "last_tested_at", "\"2026-01-01T00:00:00Z\"");
+	expect_json_key(&cc_issuer_entity, &got, "config", "null");
+	expect_json_key(&cc_issuer_entity, &got, "last_tested_at", "\"2026-01-01T00:00:00Z\"");
 	expect_keys(&cc_issuer_entity, &got,
 		    "config created_at enabled id last_tested_at name source test_status type "
 		    "updated_at");
@@ -457,7 +376,7 @@ static void test_repo_inventory__agent(void **state)
 	assert_string_equal(got.version, "2.1'0");
 	assert_string_equal(got.status, "Online");
 	assert_int_equal(got.last_heartbeat_at, T0);
-	expect_json(&cc_agent_entity, &got, "last_heartbeat_at", "\"2026-01-01T00:00:00Z\"");
+	expect_json_key(&cc_agent_entity, &got, "last_heartbeat_at", "\"2026-01-01T00:00:00Z\"");
 	expect_keys(&cc_agent_entity, &got,
 		    "architecture hostname id ip_address last_heartbeat_at name os "
 		    "registered_at status version");
@@ -467,7 +386,7 @@ static void test_repo_inventory__agent(void **state)
 		    "{\"status\":\"Online\",\"last_heartbeat_at\":\"2026-01-01T00:00:00Z\"}", 0);
 	expect_body(&cc_agent_entity, "{\"api_key_hash\":\"x\"}", -1);
 
-	mk_agent(t, "agent-b", "Offline", 0);
+	mk_agent_hb(t, "agent-b", "Offline", 0);
 	expect_filter(t, &cc_agent_entity, "status", "Online", 1, "Degraded");
 	expect_filter(t, &cc_agent_entity, "os", "linux", 1, "windows");
 	expect_filter(t, &cc_agent_entity, "architecture", "amd64", 1, "arm64");
@@ -496,7 +415,7 @@ static void test_repo_inventory__agent_heartbeat(void **state)
 				 .ip_address = (char *)"10.0.0.7", .version = (char *)"3.0;'x",
 				 .hostname = NULL };
 
-	mk_agent(t, "agent-1", "Offline", 0);
+	mk_agent_hb(t, "agent-1", "Offline", 0);
 	sql_ok(t, "UPDATE agents SET architecture = 'arm64', version = 'old' WHERE id = $1",
 	       CC_DB_ARGS(CC_DB_TEXT("agent-1")));
 
@@ -535,10 +454,10 @@ static void test_repo_inventory__agent_mark_stale(void **state)
 	struct cc_agent got = { 0 };
 	int changed = -1;
 
-	mk_agent(t, "agent-old", "Online", T0 - 300 * SEC);
-	mk_agent(t, "agent-new", "Online", T0 - 10 * SEC);
-	mk_agent(t, "agent-off", "Offline", T0 - 300 * SEC);
-	mk_agent(t, "agent-edge", "Online", T0 - 120 * SEC); /* exactly at the limit: fresh */
+	mk_agent_hb(t, "agent-old", "Online", T0 - 300 * SEC);
+	mk_agent_hb(t, "agent-new", "Online", T0 - 10 * SEC);
+	mk_agent_hb(t, "agent-off", "Offline", T0 - 300 * SEC);
+	mk_agent_hb(t, "agent-edge", "Online", T0 - 120 * SEC); /* exactly at the limit: fresh */
 
 	assert_int_equal(cc_agent_mark_stale(t->c, T0 - 120 * SEC, &changed, &err), 0);
 	assert_int_equal(changed, 1);
@@ -565,8 +484,8 @@ static void test_repo_inventory__target(void **state)
 		.encrypted_config = { (unsigned char *)xdup("{\"k\":1}"), 7 },
 	};
 
-	mk_agent(t, "agent-1", "Online", T0);
-	mk_agent(t, "agent-2", "Online", T0);
+	mk_agent_hb(t, "agent-1", "Online", T0);
+	mk_agent_hb(t, "agent-2", "Online", T0);
 	insert_ok(t, &cc_target_entity, &tg);
 	assert_true(!strncmp(tg.id, "target-", 7));
 	assert_string_equal(tg.test_status, "untested");
@@ -577,7 +496,7 @@ static void test_repo_inventory__target(void **state)
 	assert_string_equal(got.agent_id, "agent-1");
 	assert_int_equal(got.encrypted_config.n, 7);
 	assert_memory_equal(got.encrypted_config.p, "{\"k\":1}", 7);
-	expect_json(&cc_target_entity, &got, "config", "{\"cert_path\":\"/etc/nginx/a'b;.pem\"}");
+	expect_json_key(&cc_target_entity, &got, "config", "{\"cert_path\":\"/etc/nginx/a'b;.pem\"}");
 	expect_keys(&cc_target_entity, &got,
 		    "agent_id config created_at enabled id name source test_status type "
 		    "updated_at");
@@ -626,7 +545,7 @@ static void test_repo_inventory__certificate(void **state)
 	insert_ok(t, &cc_certificate_entity, &c);
 	assert_true(!strncmp(c.id, "cert-", 5));
 	assert_string_equal(c.status, "Pending");
-	expect_json(&cc_certificate_entity, &c, "tags", "{}");
+	expect_json_key(&cc_certificate_entity, &c, "tags", "{}");
 
 	assert_int_equal(cc_repo_get(t->c, &cc_certificate_entity, c.id, &got, &err), 0);
 	assert_string_equal(got.name, NASTY);
@@ -638,8 +557,8 @@ static void test_repo_inventory__certificate(void **state)
 	expect_keys(&cc_certificate_entity, &got,
 		    "common_name created_at environment expires_at id issuer_id name owner_id "
 		    "renewal_policy_id sans status tags target_ids team_id updated_at");
-	expect_json(&cc_certificate_entity, &got, "expires_at", "\"0001-01-01T00:00:00Z\"");
-	expect_json(&cc_certificate_entity, &got, "environment", "\"\"");
+	expect_json_key(&cc_certificate_entity, &got, "expires_at", "\"0001-01-01T00:00:00Z\"");
+	expect_json_key(&cc_certificate_entity, &got, "environment", "\"\"");
 
 	sql_ok(t, "INSERT INTO certificate_profiles (id, name) VALUES ($1, $2)",
 	       CC_DB_ARGS(CC_DB_TEXT("prof-1"), CC_DB_TEXT("p1")));
@@ -659,8 +578,8 @@ static void test_repo_inventory__certificate(void **state)
 	assert_int_equal(got.expires_at, T0 + 30 * 86400 * SEC);
 	assert_int_equal(got.revoked_at, T0 + SEC);
 	assert_int_equal(got.sans.n, 0);
-	expect_json(&cc_certificate_entity, &got, "tags", "{\"app\":\"x'; --\"}");
-	expect_json(&cc_certificate_entity, &got, "last_renewal_at", "\"2026-01-01T00:00:00Z\"");
+	expect_json_key(&cc_certificate_entity, &got, "tags", "{\"app\":\"x'; --\"}");
+	expect_json_key(&cc_certificate_entity, &got, "last_renewal_at", "\"2026-01-01T00:00:00Z\"");
 	expect_keys(&cc_certificate_entity, &got,
 		    "certificate_profile_id common_name created_at environment expires_at id "
 		    "issuer_id last_renewal_at name owner_id renewal_policy_id revocation_reason "
@@ -705,8 +624,8 @@ static void test_repo_inventory__certificate_filters(void **state)
 	mk_team(t, "team-2");
 	mk_owner(t, "owner-2", "team-2");
 	mk_issuer(t, "issuer-2", "StepCA", true);
-	mk_agent(t, "agent-1", "Online", T0);
-	mk_agent(t, "agent-2", "Online", T0);
+	mk_agent_hb(t, "agent-1", "Online", T0);
+	mk_agent_hb(t, "agent-2", "Online", T0);
 	mk_target(t, "target-1", "agent-1");
 	mk_target(t, "target-2", "agent-2");
 	sql_ok(t, "INSERT INTO certificate_profiles (id, name) VALUES ($1, $2)",
@@ -772,7 +691,7 @@ static void test_repo_inventory__certificate_targets(void **state)
 	struct cc_strv ids = CC_STRV_INIT;
 
 	mk_parents(t);
-	mk_agent(t, "agent-1", "Online", T0);
+	mk_agent_hb(t, "agent-1", "Online", T0);
 	mk_target(t, "target-b", "agent-1");
 	mk_target(t, "target-a", "agent-1");
 	mk_target(t, "target-C", "agent-1");
@@ -786,7 +705,7 @@ static void test_repo_inventory__certificate_targets(void **state)
 	assert_int_equal(cc_repo_get(t->c, &cc_certificate_entity, "cert-1", &got, &err), 0);
 	assert_int_equal(got.target_ids.n, 0); /* the generic repository leaves it alone */
 	assert_int_equal(cc_certificate_load_targets(t->c, &got, &err), 0);
-	expect_json(&cc_certificate_entity, &got, "target_ids",
+	expect_json_key(&cc_certificate_entity, &got, "target_ids",
 		    "[\"target-C\",\"target-a\",\"target-b\",\"target-x'y;z\"]");
 
 	/* replaced, not merged; loading twice does not accumulate */
@@ -814,7 +733,7 @@ static void test_repo_inventory__certificate_targets(void **state)
 	assert_int_equal(cc_certificate_set_targets(t->c, "cert-1", NULL, &err), 0);
 	assert_int_equal(cc_certificate_load_targets(t->c, &got, &err), 0);
 	assert_int_equal(got.target_ids.n, 0);
-	expect_json(&cc_certificate_entity, &got, "target_ids", "[]");
+	expect_json_key(&cc_certificate_entity, &got, "target_ids", "[]");
 
 	/* deleting a target removes its mappings */
 	cc_strv_release(&ids);
@@ -893,8 +812,8 @@ static void test_repo_inventory__cert_version(void **state)
 	expect_keys(&cc_cert_version_entity, &got,
 		    "certificate_id created_at csr_pem fingerprint_sha256 id not_after "
 		    "not_before pem_chain serial_number");
-	expect_json(&cc_cert_version_entity, &got, "csr_pem", "\"\"");
-	expect_json(&cc_cert_version_entity, &got, "not_before", "\"2026-01-01T00:00:00Z\"");
+	expect_json_key(&cc_cert_version_entity, &got, "csr_pem", "\"\"");
+	expect_json_key(&cc_cert_version_entity, &got, "not_before", "\"2026-01-01T00:00:00Z\"");
 
 	set_str(&got.key_algorithm, "ECDSA");
 	got.key_size = 256;

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tests/unit/testdb.h"
+#include "tests/unit/testrepo.h"
 #include "libcc/agent-group.h"
 #include "libcc/audit.h"
 #include "libcc/buf.h"
@@ -20,204 +20,25 @@
 #define SEC CC_USEC_PER_SEC
 #define T0 (INT64_C(1767225600) * SEC) /* 2026-01-01T00:00:00Z */
 #define RACE_JOBS 200
-/* call fails with code (in the caller's err) */
-#define assert_fails(call, code_)                                                              \
-	do {                                                                                   \
-		assert_int_equal((call), -1);                                                  \
-		assert_int_equal(err.code, (code_));                                           \
-	} while (0)
 
-static char *xdup(const char *s)
-{
-	return s ? cc_xstrdup(s) : NULL;
-}
 
-static void set_str(char **p, const char *v)
-{
-	free(*p);
-	*p = xdup(v);
-}
 
-static void sql_ok(struct testdb *t, const char *sql, const struct cc_dbarg *args, int nargs)
-{
-	struct cc_err err = CC_ERR_INIT;
 
-	if (cc_db_exec(t->c, sql, args, nargs, NULL, &err) < 0)
-		fail_msg("%s: %s", sql, err.msg);
-}
 
-static void insert_ok(struct testdb *t, const struct cc_entity *e, void *obj)
-{
-	struct cc_err err = CC_ERR_INIT;
 
-	if (cc_repo_insert(t->c, e, obj, &err) < 0)
-		fail_msg("insert %s: %s", e->name, err.msg);
-}
 
-static void insert_free(struct testdb *t, const struct cc_entity *e, void *obj)
-{
-	insert_ok(t, e, obj);
-	cc_obj_release(e, obj);
-}
 
-/* the insert fails with code; obj is released */
-static void insert_fails(struct testdb *t, const struct cc_entity *e, void *obj,
-			 enum cc_errc code)
-{
-	struct cc_err err = CC_ERR_INIT;
 
-	assert_int_equal(cc_repo_insert(t->c, e, obj, &err), -1);
-	assert_int_equal(err.code, code);
-	cc_obj_release(e, obj);
-}
 
-/* full replace, then the row read back into obj */
-static void update_reload(struct testdb *t, const struct cc_entity *e, void *obj)
-{
-	struct cc_err err = CC_ERR_INIT;
-	char *id = cc_xstrdup(cc_obj_id(e, obj));
 
-	if (cc_repo_update(t->c, e, obj, &err) < 0)
-		fail_msg("update %s: %s", e->name, err.msg);
-	cc_obj_release(e, obj);
-	if (cc_repo_get(t->c, e, id, obj, &err) < 0)
-		fail_msg("get %s: %s", e->name, err.msg);
-	free(id);
-}
 
-/* deletes id, then get and delete are NOT_FOUND */
-static void delete_gone(struct testdb *t, const struct cc_entity *e, const char *id)
-{
-	struct cc_err err = CC_ERR_INIT;
-	void *obj = cc_obj_new(e);
 
-	assert_int_equal(cc_repo_delete(t->c, e, id, &err), 0);
-	assert_fails(cc_repo_get(t->c, e, id, obj, &err), CC_E_NOT_FOUND);
-	assert_fails(cc_repo_delete(t->c, e, id, &err), CC_E_NOT_FOUND);
-	cc_obj_free(e, obj);
-}
 
-/* the number of rows a list with up to two filters returns */
-static int64_t count2(struct testdb *t, const struct cc_entity *e, const char *p1,
-		      const char *v1, const char *p2, const char *v2)
-{
-	struct cc_err err = CC_ERR_INIT;
-	struct cc_query q = { .per_page = CC_PAGE_MAX };
-	struct cc_list l;
-	int64_t n;
-
-	if (p1)
-		assert_int_equal(cc_query_filter(&q, p1, v1, &err), 0);
-	if (p2)
-		assert_int_equal(cc_query_filter(&q, p2, v2, &err), 0);
-	if (cc_repo_list(t->c, e, &q, &l, &err) < 0)
-		fail_msg("list %s %s=%s: %s", e->name, p1, v1, err.msg);
-	assert_int_equal(l.total, (int64_t)l.n);
-	n = l.total;
-	cc_list_release(e, &l);
-	return n;
-}
-
-/* filter param=yes gives nyes rows, param=no none (and: an extra fixed filter or NULL) */
-static void expect_filter_and(struct testdb *t, const struct cc_entity *e, const char *param,
-			      const char *yes, int64_t nyes, const char *no, const char *and_p,
-			      const char *and_v)
-{
-	int64_t got = count2(t, e, param, yes, and_p, and_v);
-
-	if (got != nyes)
-		fail_msg("%s %s=%s: %lld rows, expected %lld", e->name, param, yes, (long long)got,
-			 (long long)nyes);
-	got = count2(t, e, param, no, and_p, and_v);
-	if (got != 0)
-		fail_msg("%s %s=%s: %lld rows, expected none", e->name, param, no, (long long)got);
-}
-
-static void expect_filter(struct testdb *t, const struct cc_entity *e, const char *param,
-			  const char *yes, int64_t nyes, const char *no)
-{
-	expect_filter_and(t, e, param, yes, nyes, no, NULL, NULL);
-}
-
-/* the object's JSON keys must be exactly keys (space-separated) */
-static void expect_keys(const struct cc_entity *e, const void *obj, const char *keys)
-{
-	json_t *j = cc_obj_to_json(e, obj);
-	struct cc_strv want = CC_STRV_INIT;
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-
-	cc_strv_split(&want, keys, ' ');
-	for (size_t i = 0; i < want.n; i++)
-		if (!json_object_get(j, want.v[i]))
-			fail_msg("%s: no key '%s' in %s", e->name, want.v[i], s);
-	if (json_object_size(j) != want.n)
-		fail_msg("%s: keys other than '%s' in %s", e->name, keys, s);
-	free(s);
-	cc_strv_release(&want);
-	json_decref(j);
-}
-
-static void expect_json_key(const struct cc_entity *e, const void *obj, const char *key,
-			    const char *want)
-{
-	json_t *j = cc_obj_to_json(e, obj);
-	char *s = json_dumps(json_object_get(j, key), JSON_COMPACT | JSON_ENCODE_ANY);
-
-	if (!s || strcmp(s, want))
-		fail_msg("%s.%s: %s, expected %s", e->name, key, s ? s : "(absent)", want);
-	free(s);
-	json_decref(j);
-}
-
-static void expect_json_eq(json_t *got, const char *want)
-{
-	json_t *w = json_loads(want, JSON_DECODE_ANY, NULL);
-	char *s = json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY);
-
-	assert_non_null(w);
-	if (!json_equal(got, w))
-		fail_msg("json %s, expected %s", s ? s : "NULL", want);
-	free(s);
-	json_decref(w);
-}
 
 /* ---- fixtures by raw SQL: these tables belong to other modules ---- */
 
-/* team-1, owner-1, issuer-1, rp-1 and certificates cert-1, cert-2 */
-static void mk_certs(struct testdb *t)
-{
-	struct cc_err err = CC_ERR_INIT;
 
-	if (cc_db_exec_script(
-		    t->c,
-		    "INSERT INTO teams (id, name) VALUES ('team-1', 'team-1');"
-		    "INSERT INTO owners (id, name, email, team_id) "
-		    "VALUES ('owner-1', 'owner-1', 'x@example.com', 'team-1');"
-		    "INSERT INTO issuers (id, name, type) VALUES ('issuer-1', 'issuer-1', 'ACME');"
-		    "INSERT INTO renewal_policies (id, name, renewal_window_days) "
-		    "VALUES ('rp-1', 'rp-1', 30);"
-		    "INSERT INTO managed_certificates (id, name, common_name, owner_id, team_id, "
-		    "issuer_id, renewal_policy_id) VALUES "
-		    "('cert-1', 'cert-1', 'a.example', 'owner-1', 'team-1', 'issuer-1', 'rp-1'), "
-		    "('cert-2', 'cert-2', 'b.example', 'owner-1', 'team-1', 'issuer-1', 'rp-1');",
-		    &err) < 0)
-		fail_msg("fixtures: %s", err.msg);
-}
 
-/* PostgreSQL deduces one type per parameter: id (TEXT) and name (VARCHAR) need two */
-static void mk_agent(struct testdb *t, const char *id)
-{
-	sql_ok(t, "INSERT INTO agents (id, name, hostname, api_key_hash) VALUES ($1, $2, $3, $4)",
-	       CC_DB_ARGS(CC_DB_TEXT(id), CC_DB_TEXT(id), CC_DB_TEXT("host-1"),
-			  CC_DB_TEXT("hash")));
-}
-
-static void mk_target(struct testdb *t, const char *id, const char *agent)
-{
-	sql_ok(t,
-	       "INSERT INTO deployment_targets (id, name, type, agent_id) VALUES ($1, $2, $3, $4)",
-	       CC_DB_ARGS(CC_DB_TEXT(id), CC_DB_TEXT(id), CC_DB_TEXT("NGINX"), CC_DB_TEXT(agent)));
-}
 
 static void mk_job(struct testdb *t, const char *id, const char *type, const char *status,
 		   const char *cert, int64_t scheduled, int64_t created)
@@ -319,13 +140,13 @@ static void test_repo_ops__job_list_filters(void **state)
 			     .created_at = T0 + 20 * SEC };
 	insert_free(t, &cc_job_entity, &j);
 
-	expect_filter(t, &cc_job_entity, "status", "Pending", 2, "Cancelled");
-	expect_filter(t, &cc_job_entity, "type", "Renewal", 2, "Validation");
-	expect_filter(t, &cc_job_entity, "type", "Deployment", 1, "deployment");
-	expect_filter(t, &cc_job_entity, "certificate_id", "cert-1", 2, "cert-9");
-	expect_filter(t, &cc_job_entity, "agent_id", "agent-1", 1, "agent-9");
-	expect_filter(t, &cc_job_entity, "target_id", "target-1", 1, NASTY);
-	expect_filter(t, &cc_job_entity, "created_after", cc_time_format(T0 + 5 * SEC, ts), 2,
+	expect_filter2(t, &cc_job_entity, "status", "Pending", 2, "Cancelled");
+	expect_filter2(t, &cc_job_entity, "type", "Renewal", 2, "Validation");
+	expect_filter2(t, &cc_job_entity, "type", "Deployment", 1, "deployment");
+	expect_filter2(t, &cc_job_entity, "certificate_id", "cert-1", 2, "cert-9");
+	expect_filter2(t, &cc_job_entity, "agent_id", "agent-1", 1, "agent-9");
+	expect_filter2(t, &cc_job_entity, "target_id", "target-1", 1, NASTY);
+	expect_filter2(t, &cc_job_entity, "created_after", cc_time_format(T0 + 5 * SEC, ts), 2,
 		      "2030-01-01T00:00:00Z");
 
 	/* newest first */
@@ -593,7 +414,7 @@ static void test_repo_ops__policy_rule_crud(void **state)
 	insert_fails(t, &cc_policy_rule_entity, &got, CC_E_CONFLICT);
 
 	mk_rule(t, "rule-2", "AllowedIssuers", true);
-	expect_filter(t, &cc_policy_rule_entity, "type", "AllowedIssuers", 1, "RenewalLeadTime");
+	expect_filter2(t, &cc_policy_rule_entity, "type", "AllowedIssuers", 1, "RenewalLeadTime");
 	expect_filter_and(t, &cc_policy_rule_entity, "enabled", "true", 1, "false", "type",
 			  "AllowedIssuers");
 	expect_filter_and(t, &cc_policy_rule_entity, "enabled", "false", 1, "true", "type",
@@ -650,9 +471,9 @@ static void test_repo_ops__policy_violation_crud(void **state)
 	assert_fails(add_violation(t, NULL, "cert-1", "rule-none", "Error", &err), CC_E_CONFLICT);
 	assert_fails(add_violation(t, NULL, "cert-none", "rule-1", "Error", &err), CC_E_CONFLICT);
 	assert_int_equal(add_violation(t, "violation-2", "cert-2", "rule-1", "Error", &err), 0);
-	expect_filter(t, &cc_policy_violation_entity, "certificate_id", "cert-2", 1, "cert-9");
-	expect_filter(t, &cc_policy_violation_entity, "rule_id", "rule-2", 1, "rule-9");
-	expect_filter(t, &cc_policy_violation_entity, "severity", "Error", 1, "Warning");
+	expect_filter2(t, &cc_policy_violation_entity, "certificate_id", "cert-2", 1, "cert-9");
+	expect_filter2(t, &cc_policy_violation_entity, "rule_id", "rule-2", 1, "rule-9");
+	expect_filter2(t, &cc_policy_violation_entity, "severity", "Error", 1, "Warning");
 
 	delete_gone(t, &cc_policy_violation_entity, v.id);
 	/* deleting the rule deletes its violations */
@@ -764,11 +585,11 @@ static void test_repo_ops__audit_list_filters(void **state)
 	expect_json_key(&cc_audit_event_entity, &a, "timestamp", "\"2026-01-01T00:00:30Z\"");
 	cc_obj_release(&cc_audit_event_entity, &a);
 
-	expect_filter(t, &cc_audit_event_entity, "resource_id", res, 4, "res-none");
-	expect_filter(t, &cc_audit_event_entity, "actor", actor, 1, "actor-none");
-	expect_filter(t, &cc_audit_event_entity, "action", action, 1, "action-none");
-	expect_filter(t, &cc_audit_event_entity, "resource_type", rtype, 1, "type-none");
-	expect_filter(t, &cc_audit_event_entity, "actor_type", atype, 1, "atype-none");
+	expect_filter2(t, &cc_audit_event_entity, "resource_id", res, 4, "res-none");
+	expect_filter2(t, &cc_audit_event_entity, "actor", actor, 1, "actor-none");
+	expect_filter2(t, &cc_audit_event_entity, "action", action, 1, "action-none");
+	expect_filter2(t, &cc_audit_event_entity, "resource_type", rtype, 1, "type-none");
+	expect_filter2(t, &cc_audit_event_entity, "actor_type", atype, 1, "atype-none");
 	expect_filter_and(t, &cc_audit_event_entity, "after", cc_time_format(T0 + 5 * SEC, ts), 3,
 			  "2030-01-01T00:00:00Z", "resource_id", res);
 	expect_filter_and(t, &cc_audit_event_entity, "before", cc_time_format(T0 + 15 * SEC, ts),
@@ -842,10 +663,10 @@ static void test_repo_ops__notification_crud(void **state)
 	cc_obj_release(&cc_notification_entity, &got);
 
 	mk_notif(t, "notif-2", "ExpirationWarning", "cert-2", "Email", "m");
-	expect_filter(t, &cc_notification_entity, "status", "failed", 1, "sent");
-	expect_filter(t, &cc_notification_entity, "type", "ExpirationWarning", 1, "Revocation");
-	expect_filter(t, &cc_notification_entity, "channel", "Webhook", 1, "Slack");
-	expect_filter(t, &cc_notification_entity, "certificate_id", "cert-2", 1, "cert-9");
+	expect_filter2(t, &cc_notification_entity, "status", "failed", 1, "sent");
+	expect_filter2(t, &cc_notification_entity, "type", "ExpirationWarning", 1, "Revocation");
+	expect_filter2(t, &cc_notification_entity, "channel", "Webhook", 1, "Slack");
+	expect_filter2(t, &cc_notification_entity, "certificate_id", "cert-2", 1, "cert-9");
 
 	delete_gone(t, &cc_notification_entity, n.id);
 	cc_obj_release(&cc_notification_entity, &n);
@@ -964,7 +785,7 @@ static void test_repo_ops__profile_crud(void **state)
 	/* no foreign keys: the unique name is the constraint to break */
 	got = (struct cc_profile){ .name = xdup(NASTY) };
 	insert_fails(t, &cc_profile_entity, &got, CC_E_CONFLICT);
-	expect_filter(t, &cc_profile_entity, "enabled", "true", 1, "false");
+	expect_filter2(t, &cc_profile_entity, "enabled", "true", 1, "false");
 	got = (struct cc_profile){ .name = xdup("second"), .enabled = false };
 	insert_ok(t, &cc_profile_entity, &got);
 	assert_true(!strncmp(got.id, "prof-", 5));
@@ -1029,7 +850,7 @@ static void test_repo_ops__agent_group_crud(void **state)
 
 	mk_group(t, "ag-z", "a-first", true);
 	mk_group(t, "ag-a", "z-last", true);
-	expect_filter(t, &cc_agent_group_entity, "name", "z-last", 1, "Z-LAST");
+	expect_filter2(t, &cc_agent_group_entity, "name", "z-last", 1, "Z-LAST");
 	expect_filter_and(t, &cc_agent_group_entity, "enabled", "false", 1, "true", "name",
 			  "m-linux");
 	assert_int_equal(count2(t, &cc_agent_group_entity, "enabled", "true", NULL, NULL), 2);
