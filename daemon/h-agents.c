@@ -39,16 +39,13 @@ static int check_lengths(const struct cc_agent *a, struct cc_err *err)
 	return 0;
 }
 
-static int validate(struct cc_dbc *c, void *obj, bool create, struct cc_err *err)
+static int validate(struct cc_dbc *c CC_UNUSED, void *obj, bool create CC_UNUSED,
+		    struct cc_err *err)
 {
 	const struct cc_agent *a = obj;
 
-	(void)c;
-	(void)create;
-	if (!a->name || !*a->name)
-		return cc_err_set(err, CC_E_INVALID, "name is required");
-	if (strlen(a->name) > 128)
-		return cc_err_set(err, CC_E_INVALID, "name must be 128 characters or fewer");
+	if (api_check_name(a->name, 128, err) < 0)
+		return -1;
 	if (!a->hostname || !*a->hostname)
 		return cc_err_set(err, CC_E_INVALID, "hostname is required");
 	return check_lengths(a, err);
@@ -60,15 +57,7 @@ static const struct api_resource agents = {
 	.validate = validate,
 };
 
-void h_agents_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &agents);
-}
-
-void h_agents_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &agents);
-}
+API_RESOURCE_READERS(agents, &agents);
 
 /* the agent, its key and the key's hash on the agent row: one transaction */
 static int insert_agent(struct cc_dbc *c, struct cc_agent *a, char **key, struct cc_err *err)

@@ -5,7 +5,6 @@
 #include "daemon/routes.h"
 #include "libcc/certificate.h"
 #include "libcc/db.h"
-#include "libcc/id.h"
 #include "libcc/issuer.h"
 #include "libcc/owner.h"
 #include "libcc/profile.h"
@@ -38,13 +37,6 @@ static json_t *cert_json(struct cc_dbc *c, const void *obj)
 	return j;
 }
 
-static const struct api_resource certs = {
-	.e = E,
-	.label = "Certificate",
-	.flags = RES_CLIENT_ID,
-	.to_json = cert_json,
-};
-
 static int check_tags(json_t *tags, struct cc_err *err)
 {
 	const char *k;
@@ -75,8 +67,11 @@ static bool empty(const char *s)
 }
 
 /* the checks of v2.1, in its order, then lengths, enums and shapes */
-static int validate(const struct cc_certificate *m, struct cc_err *err)
+static int validate(struct cc_dbc *c CC_UNUSED, void *obj, bool create CC_UNUSED,
+		    struct cc_err *err)
 {
+	const struct cc_certificate *m = obj;
+
 	if (cc_validate_common_name(m->common_name, err) < 0)
 		return -1;
 	if (empty(m->owner_id))
@@ -149,118 +144,48 @@ static int check_refs(struct cc_dbc *c, const struct cc_certificate *m,
 	return 0;
 }
 
-static void write_failed(struct api_req *rq, struct api_resp *rs, const struct cc_err *err)
+/* on create every reference set is checked, on update those in the body */
+static int prepare(struct api_req *rq CC_UNUSED, struct cc_dbc *c, void *obj,
+		   const struct cc_strv *present, bool create, struct cc_err *err)
 {
-	if (err->code == CC_E_CONFLICT && strstr(err->msg, "already exists"))
-		api_reply_error(rs, rq, 409, "Certificate already exists (same id or name)");
-	else
-		api_reply_err(rs, rq, err);
+	return check_refs(c, obj, create ? NULL : present, err);
 }
 
-/* decodes a create body into m with the server defaults */
-static int decode_new(json_t *body, struct cc_certificate *m, struct cc_err *err)
+/* the target mappings, on create and when an update has target_ids */
+static int after_write(struct api_req *rq CC_UNUSED, struct cc_dbc *c, void *obj,
+		       const struct cc_strv *present, bool create, struct cc_err *err)
 {
-	if (cc_obj_from_json(E, body, m, NULL, err) < 0)
-		return -1;
-	if (m->id && !cc_id_valid(m->id))
-		return cc_err_set(err, CC_E_INVALID,
-				  "id: use 1 to 128 letters, digits, '.', '_', ':' or '-' "
-				  "(not starting with '.' or '-')");
+	struct cc_certificate *m = obj;
+
+	if (!create && !cc_strv_has(present, "target_ids"))
+		return 0;
+	return cc_certificate_set_targets(c, m->id, &m->target_ids, err);
+}
+
+static void defaults(void *obj)
+{
+	struct cc_certificate *m = obj;
+
 	if (!m->status)
 		m->status = cc_xstrdup("Pending");
 	if (!m->tags)
 		m->tags = json_object();
-	return validate(m, err);
 }
 
-void h_certificates_create(struct api_req *rq, struct api_resp *rs)
-{
-	struct cc_err err = CC_ERR_INIT;
-	json_t *body = api_body_json(rq, rs, false);
-	struct cc_certificate *m = cc_obj_new(E);
-	struct cc_dbc *c;
+static const struct api_resource certs = {
+	.e = E,
+	.label = "Certificate",
+	.flags = RES_CLIENT_ID | RES_REFS_CHECKED,
+	.defaults = defaults,
+	.validate = validate,
+	.prepare = prepare,
+	.after_write = after_write,
+	.to_json = cert_json,
+};
 
-	if (!body)
-		goto out;
-	if (decode_new(body, m, &err) < 0) {
-		api_reply_err(rs, rq, &err);
-		goto out;
-	}
-	if (!(c = api_db(rq, rs)))
-		goto out;
-	if (cc_db_begin(c, &err) < 0 || check_refs(c, m, NULL, &err) < 0 ||
-	    cc_repo_insert(c, E, m, &err) < 0 ||
-	    cc_certificate_set_targets(c, m->id, &m->target_ids, &err) < 0 ||
-	    cc_db_commit(c, &err) < 0) {
-		cc_db_rollback(c);
-		write_failed(rq, rs, &err);
-		goto out;
-	}
-	api_reply_json(rs, 201, cert_json(c, m));
-out:
-	json_decref(body);
-	cc_obj_free(E, m);
-}
-
-/* merges the body into the stored certificate and writes it, with its mappings when
- * target_ids is present */
-static int update(struct cc_dbc *c, const char *id, json_t *body, struct cc_certificate *m,
-		  struct cc_err *err)
-{
-	struct cc_strv present = CC_STRV_INIT;
-	int rc = -1;
-
-	if (cc_repo_get(c, E, id, m, err) < 0 || cc_obj_from_json(E, body, m, &present, err) < 0 ||
-	    validate(m, err) < 0 || check_refs(c, m, &present, err) < 0 ||
-	    cc_repo_update(c, E, m, err) < 0)
-		goto out;
-	if (cc_strv_has(&present, "target_ids") &&
-	    cc_certificate_set_targets(c, m->id, &m->target_ids, err) < 0)
-		goto out;
-	rc = 0;
-out:
-	cc_strv_release(&present);
-	return rc;
-}
-
-void h_certificates_update(struct api_req *rq, struct api_resp *rs)
-{
-	struct cc_err err = CC_ERR_INIT;
-	json_t *body = api_body_json(rq, rs, false), *id;
-	struct cc_certificate *m = cc_obj_new(E);
-	struct cc_dbc *c;
-
-	if (!body || !(c = api_db(rq, rs)))
-		goto out;
-	id = json_object_get(body, "id");
-	if (id && (!json_is_string(id) || strcmp(json_string_value(id), rq->params[0]))) {
-		api_reply_error(rs, rq, 400, "id: cannot be changed");
-		goto out;
-	}
-	if (cc_db_begin(c, &err) < 0 || update(c, rq->params[0], body, m, &err) < 0 ||
-	    cc_db_commit(c, &err) < 0) {
-		cc_db_rollback(c);
-		if (err.code == CC_E_NOT_FOUND)
-			api_reply_error(rs, rq, 404, "Certificate not found: %s", rq->params[0]);
-		else
-			write_failed(rq, rs, &err);
-		goto out;
-	}
-	api_reply_json(rs, 200, cert_json(c, m));
-out:
-	json_decref(body);
-	cc_obj_free(E, m);
-}
-
-void h_certificates_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &certs);
-}
-
-void h_certificates_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &certs);
-}
+API_RESOURCE_READERS(certificates, &certs);
+API_RESOURCE_HANDLER(certificates, create, &certs);
+API_RESOURCE_HANDLER(certificates, update, &certs);
 
 /* archive: the row stays, with status Archived */
 void h_certificates_delete(struct api_req *rq, struct api_resp *rs)
@@ -270,12 +195,8 @@ void h_certificates_delete(struct api_req *rq, struct api_resp *rs)
 
 	if (!(c = api_db(rq, rs)))
 		return;
-	if (cc_certificate_set_status(c, rq->params[0], "Archived", &err) < 0) {
-		if (err.code == CC_E_NOT_FOUND)
-			api_reply_error(rs, rq, 404, "Certificate not found: %s", rq->params[0]);
-		else
-			api_reply_err(rs, rq, &err);
-		return;
-	}
-	api_reply_empty(rs, 204);
+	if (cc_certificate_set_status(c, rq->params[0], "Archived", &err) < 0)
+		api_res_fail(rq, rs, &certs, &err);
+	else
+		api_reply_empty(rs, 204);
 }

@@ -257,20 +257,9 @@ out:
 
 /* ---- discovered certificates, scans, summary ---- */
 
-void h_discovered_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &discovered);
-}
+API_RESOURCE_READERS(discovered, &discovered);
 
-void h_discovered_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &discovered);
-}
-
-void h_discovery_scans_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &scans);
-}
+API_RESOURCE_HANDLER(discovery_scans, list, &scans);
 
 void h_discovery_summary(struct api_req *rq, struct api_resp *rs)
 {

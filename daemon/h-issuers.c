@@ -2,12 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "daemon/app.h"
+#include "daemon/connector-config.h"
 #include "daemon/resource.h"
 #include "daemon/routes.h"
-#include "libcc/cfg.h"
 #include "libcc/db.h"
-#include "libcc/id.h"
 #include "libcc/issuer.h"
 #include "libcc/secretbox.h"
 #include "libcc/time.h"
@@ -42,20 +40,15 @@ static const char *canonical_type(const char *t)
 	return NULL;
 }
 
-static const char *passphrase(const struct api_req *rq)
-{
-	return cc_cfg_str(rq->app->cfg, CC_CFG_config_encryption_key);
-}
-
 /* name and type rules; the type is rewritten to its canonical spelling */
-static int validate(struct cc_issuer *is, struct cc_err *err)
+static int validate(struct cc_dbc *c CC_UNUSED, void *obj, bool create CC_UNUSED,
+		    struct cc_err *err)
 {
+	struct cc_issuer *is = obj;
 	const char *t;
 
-	if (!is->name || !*is->name)
-		return cc_err_set(err, CC_E_INVALID, "name is required");
-	if (strlen(is->name) > 255)
-		return cc_err_set(err, CC_E_INVALID, "name must be 255 characters or fewer");
+	if (api_check_name(is->name, 255, err) < 0)
+		return -1;
 	if (!is->type || !*is->type)
 		return cc_err_set(err, CC_E_INVALID, "type is required");
 	if (!(t = canonical_type(is->type)))
@@ -65,114 +58,10 @@ static int validate(struct cc_issuer *is, struct cc_err *err)
 	return 0;
 }
 
-static void write_failed(struct api_req *rq, struct api_resp *rs, const struct cc_err *err)
+static int prepare(struct api_req *rq, struct cc_dbc *c CC_UNUSED, void *obj,
+		   const struct cc_strv *present, bool create, struct cc_err *err)
 {
-	if (err->code == CC_E_CONFLICT && strstr(err->msg, "already exists"))
-		api_reply_error(rs, rq, 409, "An issuer with this id or name already exists");
-	else if (err->code == CC_E_NOT_FOUND)
-		api_reply_error(rs, rq, 404, "Issuer not found: %s",
-				rq->nparams ? rq->params[0] : "");
-	else
-		api_reply_err(rs, rq, err);
-}
-
-static int decode_new(struct api_req *rq, json_t *body, struct cc_issuer *is, struct cc_err *err)
-{
-	struct cc_strv present = CC_STRV_INIT;
-	int rc = -1;
-
-	if (cc_obj_from_json(E, body, is, &present, err) < 0)
-		goto out;
-	if (is->id && !cc_id_valid(is->id)) {
-		cc_err_set(err, CC_E_INVALID,
-			   "id: use 1 to 128 letters, digits, '.', '_', ':' "
-			   "or '-' (not starting with '.' or '-')");
-		goto out;
-	}
-	if (!cc_strv_has(&present, "enabled"))
-		is->enabled = true;
-	if (!is->config)
-		is->config = json_object();
-	if (validate(is, err) < 0 || cc_secretbox_store_config(passphrase(rq), &is->config, NULL,
-							       &is->encrypted_config, err) < 0)
-		goto out;
-	rc = 0;
-out:
-	cc_strv_release(&present);
-	return rc;
-}
-
-void h_issuers_create(struct api_req *rq, struct api_resp *rs)
-{
-	struct cc_err err = CC_ERR_INIT;
-	json_t *body = api_body_json(rq, rs, false);
-	struct cc_issuer *is = cc_obj_new(E);
-	struct cc_dbc *c;
-
-	if (!body)
-		goto out;
-	if (decode_new(rq, body, is, &err) < 0) {
-		api_reply_err(rs, rq, &err);
-		goto out;
-	}
-	if (!(c = api_db(rq, rs)))
-		goto out;
-	if (cc_db_begin(c, &err) < 0 || cc_repo_insert(c, E, is, &err) < 0 ||
-	    cc_db_commit(c, &err) < 0) {
-		cc_db_rollback(c);
-		write_failed(rq, rs, &err);
-		goto out;
-	}
-	api_reply_json(rs, 201, cc_obj_to_json(E, is));
-out:
-	json_decref(body);
-	cc_obj_free(E, is);
-}
-
-/* merges the body into the stored issuer; a new config is sealed again */
-static int update(struct api_req *rq, struct cc_dbc *c, json_t *body, struct cc_issuer *is,
-		  struct cc_err *err)
-{
-	struct cc_strv present = CC_STRV_INIT;
-	int rc = -1;
-
-	if (cc_repo_get(c, E, rq->params[0], is, err) < 0 ||
-	    cc_obj_from_json(E, body, is, &present, err) < 0 || validate(is, err) < 0)
-		goto out;
-	if (cc_strv_has(&present, "config") &&
-	    cc_secretbox_store_config(passphrase(rq), &is->config, &is->encrypted_config,
-				      &is->encrypted_config, err) < 0)
-		goto out;
-	rc = cc_repo_update(c, E, is, err);
-out:
-	cc_strv_release(&present);
-	return rc;
-}
-
-void h_issuers_update(struct api_req *rq, struct api_resp *rs)
-{
-	struct cc_err err = CC_ERR_INIT;
-	json_t *body = api_body_json(rq, rs, false), *id;
-	struct cc_issuer *is = cc_obj_new(E);
-	struct cc_dbc *c;
-
-	if (!body || !(c = api_db(rq, rs)))
-		goto out;
-	id = json_object_get(body, "id");
-	if (id && (!json_is_string(id) || strcmp(json_string_value(id), rq->params[0]))) {
-		api_reply_error(rs, rq, 400, "id: cannot be changed");
-		goto out;
-	}
-	if (cc_db_begin(c, &err) < 0 || update(rq, c, body, is, &err) < 0 ||
-	    cc_db_commit(c, &err) < 0) {
-		cc_db_rollback(c);
-		write_failed(rq, rs, &err);
-		goto out;
-	}
-	api_reply_json(rs, 200, cc_obj_to_json(E, is));
-out:
-	json_decref(body);
-	cc_obj_free(E, is);
+	return api_connector_config(rq, E, obj, present, create, err);
 }
 
 static int before_delete(struct cc_dbc *c, const char *id, struct cc_err *err)
@@ -201,24 +90,14 @@ static int before_delete(struct cc_dbc *c, const char *id, struct cc_err *err)
 static const struct api_resource issuers = {
 	.e = E,
 	.label = "Issuer",
-	.flags = RES_CLIENT_ID,
+	.flags = RES_CLIENT_ID | RES_REFS_CHECKED,
+	.conflict = "An issuer with this id or name already exists",
+	.validate = validate,
+	.prepare = prepare,
 	.before_delete = before_delete,
 };
 
-void h_issuers_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &issuers);
-}
-
-void h_issuers_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &issuers);
-}
-
-void h_issuers_delete(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_delete(rq, rs, &issuers);
-}
+API_RESOURCE_HANDLERS(issuers, &issuers);
 
 /* Until the issuer connectors exist, the test checks that the stored config can be read
  * back (decrypted) as a JSON object. *ok tells the outcome; reason says why it failed. */
@@ -231,7 +110,8 @@ static int run_test(struct api_req *rq, struct cc_dbc *c, bool *ok, struct cc_er
 
 	if (cc_repo_get(c, E, rq->params[0], is, err) < 0)
 		goto out;
-	*ok = cc_secretbox_open_json(passphrase(rq), &is->encrypted_config, &cfg, reason) == 0;
+	*ok = cc_secretbox_open_json(api_config_passphrase(rq), &is->encrypted_config, &cfg,
+				     reason) == 0;
 	/* nothing sealed (seeded rows): the config column is all there is; none is {} */
 	if (*ok && !cfg && is->config && !json_is_object(is->config)) {
 		*ok = false;
@@ -266,7 +146,7 @@ void h_issuers_test(struct api_req *rq, struct api_resp *rs)
 	if (cc_db_begin(c, &err) < 0 || run_test(rq, c, &ok, &reason, &err) < 0 ||
 	    cc_db_commit(c, &err) < 0) {
 		cc_db_rollback(c);
-		write_failed(rq, rs, &err);
+		api_res_fail(rq, rs, &issuers, &err);
 		return;
 	}
 	if (ok)

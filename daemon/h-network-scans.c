@@ -110,16 +110,13 @@ static int check_cidr(const char *s, struct cc_err *err)
 	return 0;
 }
 
-static int validate(struct cc_dbc *c, void *obj, bool create, struct cc_err *err)
+static int validate(struct cc_dbc *c CC_UNUSED, void *obj, bool create CC_UNUSED,
+		    struct cc_err *err)
 {
 	const struct cc_network_scan_target *t = obj;
 
-	(void)c;
-	(void)create;
-	if (!t->name || !*t->name)
-		return cc_err_set(err, CC_E_INVALID, "name is required");
-	if (strlen(t->name) > 255)
-		return cc_err_set(err, CC_E_INVALID, "name must be 255 characters or fewer");
+	if (api_check_name(t->name, 255, err) < 0)
+		return -1;
 	if (!t->cidrs.n)
 		return cc_err_set(err, CC_E_INVALID, "at least one CIDR is required");
 	for (size_t i = 0; i < t->cidrs.n; i++)
@@ -149,26 +146,10 @@ static const struct api_resource targets = {
 	.audit_resource_type = "network_scan_target",
 };
 
-void h_network_scans_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &targets);
-}
-
-void h_network_scans_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &targets);
-}
-
+API_RESOURCE_READERS(network_scans, &targets);
 /* PUT merges: omitted keys (enabled included) keep their stored values */
-void h_network_scans_update(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_update(rq, rs, &targets);
-}
-
-void h_network_scans_delete(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_delete(rq, rs, &targets);
-}
+API_RESOURCE_HANDLER(network_scans, update, &targets);
+API_RESOURCE_HANDLER(network_scans, delete, &targets);
 
 /* defaults first, then the body on top: an explicit 0 or [] is refused by validate */
 static void defaults(struct cc_network_scan_target *t)

@@ -11,17 +11,14 @@
 static const char sql_owner_certs[] =
 	"SELECT COUNT(*) FROM managed_certificates WHERE owner_id = $1";
 
-static int validate(struct cc_dbc *c, void *obj, bool create, struct cc_err *err)
+static int validate(struct cc_dbc *c, void *obj, bool create CC_UNUSED, struct cc_err *err)
 {
 	const struct cc_owner *o = obj;
 	struct cc_err why = CC_ERR_INIT;
 	bool found;
 
-	(void)create;
-	if (!o->name || !*o->name)
-		return cc_err_set(err, CC_E_INVALID, "name is required");
-	if (strlen(o->name) > 255)
-		return cc_err_set(err, CC_E_INVALID, "name must be 255 characters or fewer");
+	if (api_check_name(o->name, 255, err) < 0)
+		return -1;
 	if (!o->email || !*o->email)
 		return cc_err_set(err, CC_E_INVALID, "email is required");
 	if (!cc_validate_email(o->email, &why))
@@ -62,27 +59,4 @@ static const struct api_resource owners = {
 	.before_delete = before_delete,
 };
 
-void h_owners_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &owners);
-}
-
-void h_owners_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &owners);
-}
-
-void h_owners_create(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_create(rq, rs, &owners);
-}
-
-void h_owners_update(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_update(rq, rs, &owners);
-}
-
-void h_owners_delete(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_delete(rq, rs, &owners);
-}
+API_RESOURCE_HANDLERS(owners, &owners);

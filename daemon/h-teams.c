@@ -1,21 +1,15 @@
 /* h-teams.c: /api/v1/teams */
-#include <string.h>
 #include "daemon/resource.h"
 #include "daemon/routes.h"
 #include "libcc/team.h"
 #include "libcc/banned.h"
 
-static int validate(struct cc_dbc *c, void *obj, bool create, struct cc_err *err)
+static int validate(struct cc_dbc *c CC_UNUSED, void *obj, bool create CC_UNUSED,
+		    struct cc_err *err)
 {
 	const struct cc_team *t = obj;
 
-	(void)c;
-	(void)create;
-	if (!t->name || !*t->name)
-		return cc_err_set(err, CC_E_INVALID, "name is required");
-	if (strlen(t->name) > 255)
-		return cc_err_set(err, CC_E_INVALID, "name must be 255 characters or fewer");
-	return 0;
+	return api_check_name(t->name, 255, err);
 }
 
 static const struct api_resource teams = {
@@ -25,27 +19,4 @@ static const struct api_resource teams = {
 	.validate = validate,
 };
 
-void h_teams_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &teams);
-}
-
-void h_teams_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &teams);
-}
-
-void h_teams_create(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_create(rq, rs, &teams);
-}
-
-void h_teams_update(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_update(rq, rs, &teams);
-}
-
-void h_teams_delete(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_delete(rq, rs, &teams);
-}
+API_RESOURCE_HANDLERS(teams, &teams);

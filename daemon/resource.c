@@ -14,15 +14,15 @@ int api_audit_event(struct cc_dbc *c, const struct api_req *rq, const char *acti
 {
 	char *id = cc_id_new("audit");
 	char *d = details ? json_dumps(details, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	int rc = cc_db_exec(c,
-			    "INSERT INTO audit_events (id, actor, actor_type, action, resource_type, "
-			    "resource_id, details, timestamp) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-			    CC_DB_ARGS(CC_DB_TEXT(id), CC_DB_TEXT(rq->actor),
-				       CC_DB_TEXT(rq->actor_type == API_ACTOR_AGENT ? "Agent" : "User"),
-				       CC_DB_TEXT(action), CC_DB_TEXT(resource_type),
-				       CC_DB_TEXT(resource_id), CC_DB_JSON(d),
-				       CC_DB_TIME(cc_time_now())),
-			    NULL, err);
+	int rc = cc_db_exec(
+		c,
+		"INSERT INTO audit_events (id, actor, actor_type, action, resource_type, "
+		"resource_id, details, timestamp) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+		CC_DB_ARGS(CC_DB_TEXT(id), CC_DB_TEXT(rq->actor),
+			   CC_DB_TEXT(rq->actor_type == API_ACTOR_AGENT ? "Agent" : "User"),
+			   CC_DB_TEXT(action), CC_DB_TEXT(resource_type), CC_DB_TEXT(resource_id),
+			   CC_DB_JSON(d), CC_DB_TIME(cc_time_now())),
+		NULL, err);
 
 	free(id);
 	free(d);
@@ -83,13 +83,37 @@ void api_res_get(struct api_req *rq, struct api_resp *rs, const struct api_resou
 static void write_failed(struct api_req *rq, struct api_resp *rs, const struct api_resource *r,
 			 const struct cc_err *err)
 {
-	if (err->code == CC_E_CONFLICT && strstr(err->msg, "already exists"))
-		api_reply_error(rs, rq, 409, "%s already exists (same id or name)", r->label);
-	else if (err->code == CC_E_CONFLICT && strstr(err->msg, "referenced"))
+	if (err->code == CC_E_CONFLICT && strstr(err->msg, "already exists")) {
+		if (r->conflict)
+			api_reply_error(rs, rq, 409, "%s", r->conflict);
+		else
+			api_reply_error(rs, rq, 409, "%s already exists (same id or name)",
+					r->label);
+	} else if (err->code == CC_E_CONFLICT && strstr(err->msg, "referenced") &&
+		   !(r->flags & RES_REFS_CHECKED)) {
 		api_reply_error(rs, rq, 400, "%s refers to a resource that does not exist",
 				r->label);
-	else
+	} else {
 		api_reply_err(rs, rq, err);
+	}
+}
+
+void api_res_fail(struct api_req *rq, struct api_resp *rs, const struct api_resource *r,
+		  const struct cc_err *err)
+{
+	if (err->code == CC_E_NOT_FOUND && rq->nparams)
+		not_found(rq, rs, r);
+	else
+		write_failed(rq, rs, r, err);
+}
+
+int api_check_name(const char *name, size_t max, struct cc_err *err)
+{
+	if (!name || !*name)
+		return cc_err_set(err, CC_E_INVALID, "name is required");
+	if (strlen(name) > max)
+		return cc_err_set(err, CC_E_INVALID, "name must be %zu characters or fewer", max);
+	return 0;
 }
 
 static int commit_with_audit(struct api_req *rq, struct cc_dbc *c, const struct api_resource *r,
@@ -100,9 +124,24 @@ static int commit_with_audit(struct api_req *rq, struct cc_dbc *c, const struct 
 	return cc_db_commit(c, err);
 }
 
+/* the checks, the hooks and the write of a decoded object, then its audit and the commit */
+static int write_obj(struct api_req *rq, struct cc_dbc *c, const struct api_resource *r, void *obj,
+		     const struct cc_strv *present, bool create, struct cc_err *err)
+{
+	if ((r->validate && r->validate(c, obj, create, err) < 0) ||
+	    (r->prepare && r->prepare(rq, c, obj, present, create, err) < 0) ||
+	    (create ? cc_repo_insert(c, r->e, obj, err) : cc_repo_update(c, r->e, obj, err)) < 0 ||
+	    (r->after_write && r->after_write(rq, c, obj, present, create, err) < 0))
+		return -1;
+	if (create)
+		return commit_with_audit(rq, c, r, r->audit_create, cc_obj_id(r->e, obj), err);
+	return commit_with_audit(rq, c, r, r->audit_update, rq->params[0], err);
+}
+
 void api_res_create(struct api_req *rq, struct api_resp *rs, const struct api_resource *r)
 {
 	struct cc_err err = CC_ERR_INIT;
+	struct cc_strv present = CC_STRV_INIT;
 	json_t *body = api_body_json(rq, rs, false);
 	const struct cc_field *pk = cc_entity_pk(r->e);
 	void *obj = cc_obj_new(r->e);
@@ -111,7 +150,7 @@ void api_res_create(struct api_req *rq, struct api_resp *rs, const struct api_re
 
 	if (!body)
 		goto out;
-	if (cc_obj_from_json(r->e, body, obj, NULL, &err) < 0) {
+	if (cc_obj_from_json(r->e, body, obj, &present, &err) < 0) {
 		api_reply_err(rs, rq, &err);
 		goto out;
 	}
@@ -127,15 +166,14 @@ void api_res_create(struct api_req *rq, struct api_resp *rs, const struct api_re
 		r->defaults(obj);
 	if (!(c = api_db(rq, rs)))
 		goto out;
-	if (cc_db_begin(c, &err) < 0 || (r->validate && r->validate(c, obj, true, &err) < 0) ||
-	    cc_repo_insert(c, r->e, obj, &err) < 0 ||
-	    commit_with_audit(rq, c, r, r->audit_create, *idp, &err) < 0) {
+	if (cc_db_begin(c, &err) < 0 || write_obj(rq, c, r, obj, &present, true, &err) < 0) {
 		cc_db_rollback(c);
 		write_failed(rq, rs, r, &err);
 		goto out;
 	}
 	api_reply_json(rs, 201, to_json(r, c, obj));
 out:
+	cc_strv_release(&present);
 	json_decref(body);
 	cc_obj_free(r->e, obj);
 }
@@ -143,6 +181,7 @@ out:
 void api_res_update(struct api_req *rq, struct api_resp *rs, const struct api_resource *r)
 {
 	struct cc_err err = CC_ERR_INIT;
+	struct cc_strv present = CC_STRV_INIT;
 	json_t *body = api_body_json(rq, rs, false), *id;
 	void *obj = cc_obj_new(r->e);
 	struct cc_dbc *c;
@@ -161,10 +200,8 @@ void api_res_update(struct api_req *rq, struct api_resp *rs, const struct api_re
 		err.code == CC_E_NOT_FOUND ? not_found(rq, rs, r) : api_reply_err(rs, rq, &err);
 		goto out;
 	}
-	if (cc_obj_from_json(r->e, body, obj, NULL, &err) < 0 ||
-	    (r->validate && r->validate(c, obj, false, &err) < 0) ||
-	    cc_repo_update(c, r->e, obj, &err) < 0 ||
-	    commit_with_audit(rq, c, r, r->audit_update, rq->params[0], &err) < 0)
+	if (cc_obj_from_json(r->e, body, obj, &present, &err) < 0 ||
+	    write_obj(rq, c, r, obj, &present, false, &err) < 0)
 		goto fail;
 	api_reply_json(rs, 200, to_json(r, c, obj));
 	goto out;
@@ -172,6 +209,7 @@ fail:
 	cc_db_rollback(c);
 	write_failed(rq, rs, r, &err);
 out:
+	cc_strv_release(&present);
 	json_decref(body);
 	cc_obj_free(r->e, obj);
 }

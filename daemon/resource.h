@@ -8,17 +8,33 @@
 #include "libcc/repo.h"
 
 struct cc_dbc;
+struct cc_strv;
 
 #define RES_CLIENT_ID 0x1 /* honour an "id" in the create body */
+/* the hooks check every reference first: a foreign-key failure on write keeps its own
+ * 409 instead of the 400 "<label> refers to a resource that does not exist" */
+#define RES_REFS_CHECKED 0x2
 
+/* A create runs: decode, defaults, validate, prepare, insert, after_write, audit, commit;
+ * an update: read, decode (merging), validate, prepare, update, after_write, audit, commit.
+ * present lists the body keys decoded (on create, every one). */
 struct api_resource {
 	const struct cc_entity *e;
 	const char *label; /* "Team": messages read "Team not found" */
 	unsigned flags;
+	/* 409 message for a duplicate id or name; NULL = "<label> already exists (same id or
+	 * name)" */
+	const char *conflict;
 	/* fills server defaults on create (after decoding the body) */
 	void (*defaults)(void *obj);
 	/* domain rules; create tells create from update. CC_E_INVALID → 400, etc. */
 	int (*validate)(struct cc_dbc *c, void *obj, bool create, struct cc_err *err);
+	/* like validate, with the request and the body keys present (create: every decoded key) */
+	int (*prepare)(struct api_req *rq, struct cc_dbc *c, void *obj,
+		       const struct cc_strv *present, bool create, struct cc_err *err);
+	/* after the insert/update, in the same transaction (child rows, e.g. target mappings) */
+	int (*after_write)(struct api_req *rq, struct cc_dbc *c, void *obj,
+			   const struct cc_strv *present, bool create, struct cc_err *err);
 	/* refuses a delete that would break references (CC_E_CONFLICT) */
 	int (*before_delete)(struct cc_dbc *c, const char *id, struct cc_err *err);
 	/* JSON of one object; NULL = cc_obj_to_json */
@@ -34,6 +50,32 @@ void api_res_create(struct api_req *rq, struct api_resp *rs, const struct api_re
 /* PUT merges the keys present in the body into the stored object */
 void api_res_update(struct api_req *rq, struct api_resp *rs, const struct api_resource *r);
 void api_res_delete(struct api_req *rq, struct api_resp *rs, const struct api_resource *r);
+/* the reply to a failed operation on the object the path names: 404 "<label> not found:
+ * <id>", the write conflicts of api_res_create/update, else the error itself */
+void api_res_fail(struct api_req *rq, struct api_resp *rs, const struct api_resource *r,
+		  const struct cc_err *err);
+
+/* h_<name>_<verb>() calling api_res_<verb>() on r; a use ends with ';' (the expansion
+ * ends with the handler's prototype again) */
+#define API_RESOURCE_HANDLER(name, verb, r)                                                        \
+	void h_##name##_##verb(struct api_req *rq, struct api_resp *rs)                            \
+	{                                                                                          \
+		api_res_##verb(rq, rs, (r));                                                       \
+	}                                                                                          \
+	void h_##name##_##verb(struct api_req *rq, struct api_resp *rs)
+/* h_<name>_list and h_<name>_get */
+#define API_RESOURCE_READERS(name, r)                                                              \
+	API_RESOURCE_HANDLER(name, list, r);                                                       \
+	API_RESOURCE_HANDLER(name, get, r)
+/* all five: list, get, create, update, delete */
+#define API_RESOURCE_HANDLERS(name, r)                                                             \
+	API_RESOURCE_READERS(name, r);                                                             \
+	API_RESOURCE_HANDLER(name, create, r);                                                     \
+	API_RESOURCE_HANDLER(name, update, r);                                                     \
+	API_RESOURCE_HANDLER(name, delete, r)
+
+/* name is required and has at most max characters (CC_E_INVALID) */
+int api_check_name(const char *name, size_t max, struct cc_err *err);
 
 /* list query parameters → struct cc_query (page, per_page, cursor, page_size, sort,
  * sort_desc and the entity's filters); 400 naming the parameter on bad values */
