@@ -44,79 +44,26 @@ static int validate(struct cc_dbc *c, void *obj, bool create, struct cc_err *err
 	return 0;
 }
 
+/* enabled defaults to true (the generic insert writes booleans as given) */
+static void defaults(void *obj)
+{
+	((struct cc_agent_group *)obj)->enabled = true;
+}
+
 static const struct api_resource groups = {
 	.e = E,
 	.label = "Agent group",
 	.flags = RES_CLIENT_ID,
 	.validate = validate,
+	.defaults = defaults,
 	.audit_create = "create_agent_group",
 	.audit_update = "update_agent_group",
 	.audit_delete = "delete_agent_group",
 	.audit_resource_type = "agent_group",
 };
 
-void h_agent_groups_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &groups);
-}
+API_RESOURCE_HANDLERS(agent_groups, &groups);
 
-void h_agent_groups_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &groups);
-}
-
-/* PUT merges the keys present into the stored group */
-void h_agent_groups_update(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_update(rq, rs, &groups);
-}
-
-/* membership rows go with the group (ON DELETE CASCADE) */
-void h_agent_groups_delete(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_delete(rq, rs, &groups);
-}
-
-/* enabled defaults to true: set before the body is decoded over it */
-void h_agent_groups_create(struct api_req *rq, struct api_resp *rs)
-{
-	struct cc_err err = CC_ERR_INIT;
-	json_t *body = api_body_json(rq, rs, false);
-	struct cc_agent_group *g = cc_obj_new(E);
-	struct cc_dbc *c;
-
-	if (!body)
-		goto out;
-	g->enabled = true;
-	if (cc_obj_from_json(E, body, g, NULL, &err) < 0 || validate(NULL, g, true, &err) < 0) {
-		api_reply_err(rs, rq, &err);
-		goto out;
-	}
-	if (g->id && !cc_id_valid(g->id)) {
-		api_reply_error(rs, rq, 400,
-				"id: use 1 to 128 letters, digits, '.', '_', ':' or '-' "
-				"(not starting with '.' or '-')");
-		goto out;
-	}
-	if (!(c = api_db(rq, rs)))
-		goto out;
-	if (cc_db_begin(c, &err) < 0 || cc_repo_insert(c, E, g, &err) < 0 ||
-	    api_audit_event(c, rq, groups.audit_create, groups.audit_resource_type, g->id, NULL,
-			    &err) < 0 ||
-	    cc_db_commit(c, &err) < 0) {
-		cc_db_rollback(c);
-		if (err.code == CC_E_CONFLICT && strstr(err.msg, "already exists"))
-			api_reply_error(rs, rq, 409,
-					"Agent group already exists (same id or name)");
-		else
-			api_reply_err(rs, rq, &err);
-		goto out;
-	}
-	api_reply_json(rs, 201, cc_obj_to_json(E, g));
-out:
-	json_decref(body);
-	cc_obj_free(E, g);
-}
 
 /* ---- members ---- */
 

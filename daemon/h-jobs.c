@@ -18,15 +18,7 @@ static const struct api_resource jobs = {
 	.label = "Job",
 };
 
-void h_jobs_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &jobs);
-}
-
-void h_jobs_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &jobs);
-}
+API_RESOURCE_READERS(jobs, &jobs);
 
 /* ---- request bodies ---- */
 

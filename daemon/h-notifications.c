@@ -12,16 +12,7 @@ static const struct api_resource notifications = {
 	.label = "Notification",
 };
 
-/* filters status, type, channel, certificate_id; newest first */
-void h_notifications_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &notifications);
-}
-
-void h_notifications_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &notifications);
-}
+API_RESOURCE_READERS(notifications, &notifications);
 
 /* status becomes "read"; the delivery time and error stay as they were */
 void h_notifications_read(struct api_req *rq, struct api_resp *rs)

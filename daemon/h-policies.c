@@ -190,72 +190,22 @@ static int validate(struct cc_dbc *c, void *obj, bool create, struct cc_err *err
 	return rule_types[i].check ? rule_types[i].check(r->config, err) : 0;
 }
 
+/* enabled defaults to true (the generic insert writes booleans as given) */
+static void defaults(void *obj)
+{
+	((struct cc_policy_rule *)obj)->enabled = true;
+}
+
 static const struct api_resource policies = {
 	.e = E,
 	.label = "Policy",
 	.flags = RES_CLIENT_ID,
 	.validate = validate,
+	.defaults = defaults,
 };
 
-void h_policies_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &policies);
-}
+API_RESOURCE_HANDLERS(policies, &policies);
 
-void h_policies_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &policies);
-}
-
-/* PUT merges the keys present; a config given replaces the stored one whole */
-void h_policies_update(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_update(rq, rs, &policies);
-}
-
-/* violations of the rule go with it (ON DELETE CASCADE) */
-void h_policies_delete(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_delete(rq, rs, &policies);
-}
-
-/* enabled defaults to true: set before the body is decoded over it */
-void h_policies_create(struct api_req *rq, struct api_resp *rs)
-{
-	struct cc_err err = CC_ERR_INIT;
-	json_t *body = api_body_json(rq, rs, false);
-	struct cc_policy_rule *r = cc_obj_new(E);
-	struct cc_dbc *c;
-
-	if (!body)
-		goto out;
-	r->enabled = true;
-	if (cc_obj_from_json(E, body, r, NULL, &err) < 0 || validate(NULL, r, true, &err) < 0) {
-		api_reply_err(rs, rq, &err);
-		goto out;
-	}
-	if (r->id && !cc_id_valid(r->id)) {
-		api_reply_error(rs, rq, 400,
-				"id: use 1 to 128 letters, digits, '.', '_', ':' or '-' "
-				"(not starting with '.' or '-')");
-		goto out;
-	}
-	if (!(c = api_db(rq, rs)))
-		goto out;
-	if (cc_db_begin(c, &err) < 0 || cc_repo_insert(c, E, r, &err) < 0 ||
-	    cc_db_commit(c, &err) < 0) {
-		cc_db_rollback(c);
-		if (err.code == CC_E_CONFLICT && strstr(err.msg, "already exists"))
-			api_reply_error(rs, rq, 409, "Policy already exists (same id or name)");
-		else
-			api_reply_err(rs, rq, &err);
-		goto out;
-	}
-	api_reply_json(rs, 201, cc_obj_to_json(E, r));
-out:
-	json_decref(body);
-	cc_obj_free(E, r);
-}
 
 /* ---- GET /policies/{id}/violations ---- */
 

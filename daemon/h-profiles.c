@@ -170,76 +170,26 @@ static int validate(struct cc_dbc *c, void *obj, bool create, struct cc_err *err
 	return 0;
 }
 
+/* enabled defaults to true (the generic insert writes booleans as given) */
+static void defaults(void *obj)
+{
+	((struct cc_profile *)obj)->enabled = true;
+}
+
 static const struct api_resource profiles = {
 	.e = E,
 	.label = "Profile",
 	.flags = RES_CLIENT_ID,
 	.validate = validate,
+	.defaults = defaults,
 	.audit_create = "create_profile",
 	.audit_update = "update_profile",
 	.audit_delete = "delete_profile",
 	.audit_resource_type = "certificate_profile",
 };
 
-void h_profiles_list(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_list(rq, rs, &profiles);
-}
+API_RESOURCE_HANDLERS(profiles, &profiles);
 
-void h_profiles_get(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_get(rq, rs, &profiles);
-}
-
-/* PUT merges the keys present into the stored profile */
-void h_profiles_update(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_update(rq, rs, &profiles);
-}
 
 /* certificates and renewal policies that use the profile keep existing without one
  * (ON DELETE SET NULL) */
-void h_profiles_delete(struct api_req *rq, struct api_resp *rs)
-{
-	api_res_delete(rq, rs, &profiles);
-}
-
-/* enabled defaults to true: set before the body is decoded over it */
-void h_profiles_create(struct api_req *rq, struct api_resp *rs)
-{
-	struct cc_err err = CC_ERR_INIT;
-	json_t *body = api_body_json(rq, rs, false);
-	struct cc_profile *p = cc_obj_new(E);
-	struct cc_dbc *c;
-
-	if (!body)
-		goto out;
-	p->enabled = true;
-	if (cc_obj_from_json(E, body, p, NULL, &err) < 0 || validate(NULL, p, true, &err) < 0) {
-		api_reply_err(rs, rq, &err);
-		goto out;
-	}
-	if (p->id && !cc_id_valid(p->id)) {
-		api_reply_error(rs, rq, 400,
-				"id: use 1 to 128 letters, digits, '.', '_', ':' or '-' "
-				"(not starting with '.' or '-')");
-		goto out;
-	}
-	if (!(c = api_db(rq, rs)))
-		goto out;
-	if (cc_db_begin(c, &err) < 0 || cc_repo_insert(c, E, p, &err) < 0 ||
-	    api_audit_event(c, rq, profiles.audit_create, profiles.audit_resource_type, p->id, NULL,
-			    &err) < 0 ||
-	    cc_db_commit(c, &err) < 0) {
-		cc_db_rollback(c);
-		if (err.code == CC_E_CONFLICT && strstr(err.msg, "already exists"))
-			api_reply_error(rs, rq, 409, "Profile already exists (same id or name)");
-		else
-			api_reply_err(rs, rq, &err);
-		goto out;
-	}
-	api_reply_json(rs, 201, cc_obj_to_json(E, p));
-out:
-	json_decref(body);
-	cc_obj_free(E, p);
-}

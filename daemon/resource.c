@@ -150,6 +150,9 @@ void api_res_create(struct api_req *rq, struct api_resp *rs, const struct api_re
 
 	if (!body)
 		goto out;
+	/* server defaults first: the body is decoded over them */
+	if (r->defaults)
+		r->defaults(obj);
 	if (cc_obj_from_json(r->e, body, obj, &present, &err) < 0) {
 		api_reply_err(rs, rq, &err);
 		goto out;
@@ -162,8 +165,6 @@ void api_res_create(struct api_req *rq, struct api_resp *rs, const struct api_re
 				"(not starting with '.' or '-')");
 		goto out;
 	}
-	if (r->defaults)
-		r->defaults(obj);
 	if (!(c = api_db(rq, rs)))
 		goto out;
 	if (cc_db_begin(c, &err) < 0 || write_obj(rq, c, r, obj, &present, true, &err) < 0) {

@@ -25,7 +25,7 @@ struct api_resource {
 	/* 409 message for a duplicate id or name; NULL = "<label> already exists (same id or
 	 * name)" */
 	const char *conflict;
-	/* fills server defaults on create (after decoding the body) */
+	/* fills server defaults on create (the body is decoded over them) */
 	void (*defaults)(void *obj);
 	/* domain rules; create tells create from update. CC_E_INVALID → 400, etc. */
 	int (*validate)(struct cc_dbc *c, void *obj, bool create, struct cc_err *err);
