@@ -75,6 +75,9 @@ struct cc_optv {
 int cc_opts_parse(const struct cc_cmd *cmd, int argc, char **argv, struct cc_optv *ov,
 		  bool *help);
 void cc_optv_release(struct cc_optv *ov);
+/* the start of every command: parses the options; false when the command is done already
+ * (--help printed: *rc = 0, or a usage error: *rc = 2), with ov released */
+bool cc_cmd_start(struct cc_ctx *ctx, int argc, char **argv, struct cc_optv *ov, int *rc);
 const char *cc_opt_get(const struct cc_cmd *cmd, const struct cc_optv *ov, const char *name);
 bool cc_opt_isset(const struct cc_cmd *cmd, const struct cc_optv *ov, const char *name);
 /* applies options that override configuration keys, then validates the configuration */

@@ -35,16 +35,12 @@ static const char *shown(const struct cc_cfg *cfg, int i)
 int cmd_config(int argc, char **argv, struct cc_ctx *ctx)
 {
 	struct cc_optv ov;
-	bool help, all, json;
+	bool all, json;
 	const char *fmt;
-	int rc = cc_opts_parse(ctx->cmd, argc, argv, &ov, &help);
+	int rc;
 
-	if (rc)
+	if (!cc_cmd_start(ctx, argc, argv, &ov, &rc))
 		return rc;
-	if (help) {
-		cc_cmd_print_help(ctx->cmd, stdout);
-		goto out;
-	}
 	if (ov.pos.n != 1 || strcmp(ov.pos.v[0], "show")) {
 		rc = cc_usage_error(ctx->cmd, "expected 'show'");
 		goto out;

@@ -88,16 +88,11 @@ int cmd_db(int argc, char **argv, struct cc_ctx *ctx)
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_db *db = NULL;
 	struct cc_optv ov;
-	bool help;
 	const char *sub;
-	int rc = cc_opts_parse(ctx->cmd, argc, argv, &ov, &help);
+	int rc;
 
-	if (rc)
+	if (!cc_cmd_start(ctx, argc, argv, &ov, &rc))
 		return rc;
-	if (help) {
-		cc_cmd_print_help(ctx->cmd, stdout);
-		goto out;
-	}
 	if (ov.pos.n != 1) {
 		rc = cc_usage_error(ctx->cmd, "expected one of migrate, status, seed");
 		goto out;

@@ -117,6 +117,21 @@ int cc_opts_parse(const struct cc_cmd *cmd, int argc, char **argv, struct cc_opt
 	return 0;
 }
 
+bool cc_cmd_start(struct cc_ctx *ctx, int argc, char **argv, struct cc_optv *ov, int *rc)
+{
+	bool help;
+
+	*rc = cc_opts_parse(ctx->cmd, argc, argv, ov, &help);
+	if (*rc)
+		return false;
+	if (help) {
+		cc_cmd_print_help(ctx->cmd, stdout);
+		cc_optv_release(ov);
+		return false;
+	}
+	return true;
+}
+
 void cc_optv_release(struct cc_optv *ov)
 {
 	cc_strv_release(&ov->pos);

@@ -200,14 +200,11 @@ out:
 int cmd_serve(int argc, char **argv, struct cc_ctx *ctx)
 {
 	struct cc_optv ov;
-	bool help;
-	int rc = cc_opts_parse(ctx->cmd, argc, argv, &ov, &help);
+	int rc;
 
-	if (rc)
+	if (!cc_cmd_start(ctx, argc, argv, &ov, &rc))
 		return rc;
-	if (help) {
-		cc_cmd_print_help(ctx->cmd, stdout);
-	} else if (ov.pos.n) {
+	if (ov.pos.n) {
 		rc = cc_usage_error(ctx->cmd, "unexpected argument '%s'", ov.pos.v[0]);
 	} else if (!(rc = cc_ctx_setup(ctx, &ov))) {
 		rc = cc_opt_isset(ctx->cmd, &ov, "stop") ? cc_serve_stop(ctx) : run(ctx, &ov);

@@ -92,14 +92,12 @@ static int run(struct cc_ctx *ctx, const struct cc_optv *ov, bool json)
 int cmd_status(int argc, char **argv, struct cc_ctx *ctx)
 {
 	struct cc_optv ov;
-	bool help, json;
-	int rc = cc_opts_parse(ctx->cmd, argc, argv, &ov, &help);
+	bool json;
+	int rc;
 
-	if (rc)
+	if (!cc_cmd_start(ctx, argc, argv, &ov, &rc))
 		return rc;
-	if (help)
-		cc_cmd_print_help(ctx->cmd, stdout);
-	else if (ov.pos.n)
+	if (ov.pos.n)
 		rc = cc_usage_error(ctx->cmd, "unexpected argument '%s'", ov.pos.v[0]);
 	else if (!(rc = cc_ctx_setup(ctx, &ov)) && (json = cc_cmd_json(ctx, &ov, &rc), !rc))
 		rc = run(ctx, &ov, json);

@@ -26,16 +26,10 @@ const struct cc_cmd_info cmd_version_info = {
 int cmd_version(int argc, char **argv, struct cc_ctx *ctx)
 {
 	struct cc_optv ov;
-	bool help;
-	int rc = cc_opts_parse(ctx->cmd, argc, argv, &ov, &help);
+	int rc;
 
-	if (rc)
+	if (!cc_cmd_start(ctx, argc, argv, &ov, &rc))
 		return rc;
-	if (help) {
-		cc_cmd_print_help(ctx->cmd, stdout);
-		cc_optv_release(&ov);
-		return 0;
-	}
 	printf("certctl %s (commit %s, built %s)\n", CC_VERSION, CC_GIT_COMMIT, CC_BUILD_DATE);
 	if (cc_opt_isset(ctx->cmd, &ov, "verbose")) {
 		int pq = PQlibVersion();
