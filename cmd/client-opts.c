@@ -9,7 +9,8 @@
 int cc_cmd_client(struct cc_ctx *ctx, const struct cc_optv *ov, struct cc_client *cl)
 {
 	struct cc_err err = CC_ERR_INIT;
-	const char *t = cc_opt_get(ctx->cmd, ov, "timeout"), *ca = cc_opt_get(ctx->cmd, ov, "ca-cert");
+	const char *t = cc_opt_get(ctx->cmd, ov, "timeout"),
+		   *ca = cc_opt_get(ctx->cmd, ov, "ca-cert");
 
 	if (cc_client_init(cl, &ctx->cfg, NULL, NULL, &err) < 0)
 		return cc_cmd_fail(ctx, &err);
@@ -18,7 +19,8 @@ int cc_cmd_client(struct cc_ctx *ctx, const struct cc_optv *ov, struct cc_client
 		double s = strtod(t, &end);
 		if (*end || s <= 0 || s > 3600) {
 			cc_client_release(cl);
-			return cc_usage_error(ctx->cmd, "--timeout must be a number of seconds (0-3600)");
+			return cc_usage_error(ctx->cmd,
+					      "--timeout must be a number of seconds (0-3600)");
 		}
 		cl->timeout_ms = (long)(s * 1000);
 	}

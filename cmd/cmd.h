@@ -10,19 +10,22 @@
 
 struct cc_db;
 
-#define CMD_CFG 0x1	/* loads and validates the configuration */
-#define CMD_HIDDEN 0x2	/* not listed in help */
+#define CMD_CFG 0x1    /* loads and validates the configuration */
+#define CMD_HIDDEN 0x2 /* not listed in help */
 
 /* an option of a command; cfg >= 0 makes it override that configuration key */
 struct cc_opt {
-	const char *name;  /* long name without "--" */
-	char shortc;	   /* 0 = none */
-	const char *arg;   /* value placeholder, NULL for a switch */
+	const char *name; /* long name without "--" */
+	char shortc;	  /* 0 = none */
+	const char *arg;  /* value placeholder, NULL for a switch */
 	const char *help;
-	int cfg;	   /* enum cc_cfg_key or -1 */
+	int cfg; /* enum cc_cfg_key or -1 */
 };
 
-#define CC_OPT_END { NULL, 0, NULL, NULL, -1 }
+#define CC_OPT_END                                                                                 \
+	{                                                                                          \
+		NULL, 0, NULL, NULL, -1                                                            \
+	}
 
 struct cc_subcmd {
 	const char *name;
@@ -54,8 +57,8 @@ struct cc_cmd {
 	const struct cc_cmd_info *info;
 };
 
-#define CC_CMD(name, link, flags, summary)                                 \
-	int cmd_##name(int argc, char **argv, struct cc_ctx *ctx);         \
+#define CC_CMD(name, link, flags, summary)                                                         \
+	int cmd_##name(int argc, char **argv, struct cc_ctx *ctx);                                 \
 	extern const struct cc_cmd_info cmd_##name##_info;
 #include "cmd/commands.def"
 #undef CC_CMD
@@ -72,8 +75,7 @@ struct cc_optv {
 
 /* parses argv[1..]; options may follow positionals, "--" ends options.
  * Returns 0, or exit status 2 after printing a usage error; *help is set by --help. */
-int cc_opts_parse(const struct cc_cmd *cmd, int argc, char **argv, struct cc_optv *ov,
-		  bool *help);
+int cc_opts_parse(const struct cc_cmd *cmd, int argc, char **argv, struct cc_optv *ov, bool *help);
 void cc_optv_release(struct cc_optv *ov);
 /* the start of every command: parses the options; false when the command is done already
  * (--help printed: *rc = 0, or a usage error: *rc = 2), with ov released */

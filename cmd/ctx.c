@@ -36,8 +36,7 @@ struct cc_db *cc_ctx_open_db(struct cc_ctx *ctx, struct cc_err *err)
 	if (!url)
 		return NULL;
 	umask(077); /* the database holds key hashes and connector configs */
-	db = cc_db_open(url, (int)cc_cfg_int(&ctx->cfg, CC_CFG_database_max_conns), &ctx->log,
-			err);
+	db = cc_db_open(url, (int)cc_cfg_int(&ctx->cfg, CC_CFG_database_max_conns), &ctx->log, err);
 	free(url);
 	return db;
 }

@@ -12,7 +12,8 @@
 
 static const struct cc_opt opts[] = {
 	{ "database-url", 'd', "URL", "postgres://... or sqlite:PATH", CC_CFG_database_url },
-	{ "data-dir", 0, "DIR", "state directory (default SQLite file lives here)", CC_CFG_data_dir },
+	{ "data-dir", 0, "DIR", "state directory (default SQLite file lives here)",
+	  CC_CFG_data_dir },
 	{ "config", 'c', "FILE", "read settings from FILE", CC_CFG_config_file },
 	{ "demo", 0, NULL, "seed: load the demo data set", -1 },
 	{ "log-level", 0, "LEVEL", "debug, info, warn or error", CC_CFG_log_level },

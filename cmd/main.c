@@ -11,7 +11,7 @@
 extern char **environ;
 
 const struct cc_cmd cc_commands[] = {
-#define CC_CMD(name, link, flags, summary) \
+#define CC_CMD(name, link, flags, summary)                                                         \
 	{ #name, link, flags, summary, cmd_##name, &cmd_##name##_info },
 #include "cmd/commands.def"
 #undef CC_CMD

@@ -112,8 +112,9 @@ static void command_page(FILE *f, const struct cc_cmd *c)
 
 static void main_page(FILE *f)
 {
-	header(f, "certctl", "certificate lifecycle platform: inventory, issuance, renewal, "
-			     "deployment and revocation");
+	header(f, "certctl",
+	       "certificate lifecycle platform: inventory, issuance, renewal, "
+	       "deployment and revocation");
 	fputs(".SH SYNOPSIS\n.B certctl\n.I command\n[options] [args]\n.SH DESCRIPTION\n"
 	      "certctl is one program with many commands. Invoked through a link named "
 	      "certctl\\-server, certctl\\-agent or certctl\\-mcp it acts as that command; "

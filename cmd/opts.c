@@ -64,8 +64,7 @@ static int unknown_option(const struct cc_cmd *cmd, const char *arg)
 	return cc_usage_error(cmd, "unknown option '%s'", arg);
 }
 
-int cc_opts_parse(const struct cc_cmd *cmd, int argc, char **argv, struct cc_optv *ov,
-		  bool *help)
+int cc_opts_parse(const struct cc_cmd *cmd, int argc, char **argv, struct cc_optv *ov, bool *help)
 {
 	const struct cc_opt *opts = cmd->info->opts;
 	bool only_pos = false;

@@ -9,7 +9,8 @@ static const struct cc_opt opts[] = { CC_OPT_END };
 
 const struct cc_cmd_info cmd___routes_info = {
 	.usage = "",
-	.description = "One line per route whose handler is built in: METHOD PATH [public] [agent].",
+	.description =
+		"One line per route whose handler is built in: METHOD PATH [public] [agent].",
 	.opts = opts,
 	.subs = NULL,
 };

@@ -106,8 +106,10 @@ int cc_serve_detach(struct cc_ctx *ctx, FILE **report)
 	int fds[2], fd;
 
 	if (running) {
-		fprintf(stderr, "certctl serve: already running in the background (pid %d); "
-				"'certctl serve --stop' stops it\n", (int)running);
+		fprintf(stderr,
+			"certctl serve: already running in the background (pid %d); "
+			"'certctl serve --stop' stops it\n",
+			(int)running);
 		goto fail;
 	}
 	if (cc_fs_mkdirs(dir, 0700, &err) < 0 || pipe(fds) < 0) {
@@ -170,7 +172,8 @@ int cc_serve_stop(struct cc_ctx *ctx)
 		return 3;
 	}
 	if (kill(pid, SIGTERM) < 0) {
-		fprintf(stderr, "certctl serve: cannot signal pid %d: %s\n", (int)pid, strerror(errno));
+		fprintf(stderr, "certctl serve: cannot signal pid %d: %s\n", (int)pid,
+			strerror(errno));
 		return 1;
 	}
 	for (int i = 0; i < 600; i++) {

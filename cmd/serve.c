@@ -44,7 +44,8 @@ const struct cc_cmd_info cmd_serve_info = {
 		"to postgres://... to use PostgreSQL; several replicas may share one database.\n"
 		"Migrations are applied at start. SIGTERM or SIGINT stop it gracefully;\n"
 		"SIGHUP reopens the log file. --detach runs it in the background with\n"
-		"certctl.pid and certctl.log in the data dir; --stop and 'certctl status' use them.",
+		"certctl.pid and certctl.log in the data dir; --stop and 'certctl status' use "
+		"them.",
 	.opts = opts,
 	.subs = NULL,
 };
@@ -63,7 +64,8 @@ static int serve_loop(struct cc_ctx *ctx, sigset_t *set)
 			cc_info(&ctx->log, "log file reopened");
 			continue;
 		}
-		cc_info(&ctx->log, "received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		cc_info(&ctx->log, "received %s, shutting down",
+			sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		return 0;
 	}
 }
@@ -168,8 +170,8 @@ static int run(struct cc_ctx *ctx, const struct cc_optv *ov)
 		goto out;
 	rc = 1;
 	cc_log_kv(&ctx->log, CC_LOG_INFO, "certctl serve listening", "url", cc_server_url(srv),
-		  "database", cc_db_describe(db), "engine",
-		  cc_db_engine_name(cc_db_engine_of(db)), (const char *)NULL);
+		  "database", cc_db_describe(db), "engine", cc_db_engine_name(cc_db_engine_of(db)),
+		  (const char *)NULL);
 	if (report) {
 		char *log = cc_serve_log_path(&ctx->cfg), msg[1024];
 		snprintf(msg, sizeof(msg),

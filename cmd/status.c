@@ -15,9 +15,10 @@ static const struct cc_opt opts[] = {
 
 const struct cc_cmd_info cmd_status_info = {
 	.usage = "[options]",
-	.description = "Asks the server for /health, /ready and /api/v1/stats/summary, and reports a\n"
-		       "background serve started with 'certctl serve --detach' on this machine.\n"
-		       "Exits 1 when the server cannot be reached or is not ready.",
+	.description =
+		"Asks the server for /health, /ready and /api/v1/stats/summary, and reports a\n"
+		"background serve started with 'certctl serve --detach' on this machine.\n"
+		"Exits 1 when the server cannot be reached or is not ready.",
 	.opts = opts,
 	.subs = NULL,
 };
@@ -38,7 +39,8 @@ static void print_table(const char *url, pid_t pid, bool healthy, bool ready, js
 		printf("summary       unavailable: %s\n", why);
 	if (!s)
 		return;
-	printf("certificates  %lld total, %lld expiring within 30 days, %lld expired, %lld revoked\n",
+	printf("certificates  %lld total, %lld expiring within 30 days, %lld expired, %lld "
+	       "revoked\n",
 	       (long long)n(s, "total_certificates"), (long long)n(s, "expiring_certificates"),
 	       (long long)n(s, "expired_certificates"), (long long)n(s, "revoked_certificates"));
 	printf("agents        %lld total, %lld online\n", (long long)n(s, "total_agents"),

@@ -71,8 +71,8 @@ void api_reply_empty(struct api_resp *rs, int status)
 	rs->content_type = NULL;
 }
 
-void api_reply_bytes(struct api_resp *rs, int status, const char *content_type,
-		     const void *data, size_t n)
+void api_reply_bytes(struct api_resp *rs, int status, const char *content_type, const void *data,
+		     size_t n)
 {
 	cc_buf_reset(&rs->body);
 	cc_buf_add(&rs->body, data, n);
@@ -83,30 +83,49 @@ void api_reply_bytes(struct api_resp *rs, int status, const char *content_type,
 const char *api_reason(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 202: return "Accepted";
-	case 204: return "No Content";
-	case 301: return "Moved Permanently";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 413: return "Request Entity Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Entity";
-	case 429: return "Too Many Requests";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 503: return "Service Unavailable";
-	default: return "Error";
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 202:
+		return "Accepted";
+	case 204:
+		return "No Content";
+	case 301:
+		return "Moved Permanently";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Request Entity Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Entity";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	case 501:
+		return "Not Implemented";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Error";
 	}
 }
 
-void api_reply_error(struct api_resp *rs, const struct api_req *rq, int status,
-		     const char *fmt, ...)
+void api_reply_error(struct api_resp *rs, const struct api_req *rq, int status, const char *fmt,
+		     ...)
 {
 	char msg[512];
 	va_list ap;
@@ -114,8 +133,9 @@ void api_reply_error(struct api_resp *rs, const struct api_req *rq, int status,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	api_reply_json(rs, status, json_pack("{s:s, s:s, s:s}", "error", api_reason(status),
-					     "message", msg, "request_id", rq->request_id));
+	api_reply_json(rs, status,
+		       json_pack("{s:s, s:s, s:s}", "error", api_reason(status), "message", msg,
+				 "request_id", rq->request_id));
 }
 
 void api_reply_err(struct api_resp *rs, const struct api_req *rq, const struct cc_err *err)
@@ -130,7 +150,8 @@ void api_reply_err(struct api_resp *rs, const struct api_req *rq, const struct c
 			  "path", rq->path, "error", err->msg, (const char *)NULL);
 		if (err->code == CC_E_UNAVAILABLE || err->code == CC_E_RETRY) {
 			api_header(rs, "Retry-After", "1");
-			api_reply_error(rs, rq, 503, "the service is temporarily unavailable; retry");
+			api_reply_error(rs, rq, 503,
+					"the service is temporarily unavailable; retry");
 			return;
 		}
 		api_reply_error(rs, rq, status, "internal error (request %s)", rq->request_id);

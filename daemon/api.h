@@ -70,11 +70,11 @@ void api_header(struct api_resp *rs, const char *name, const char *value);
 void api_reply_json(struct api_resp *rs, int status, json_t *body);
 void api_reply_status(struct api_resp *rs, int status, const char *key, const char *value);
 void api_reply_empty(struct api_resp *rs, int status);
-void api_reply_bytes(struct api_resp *rs, int status, const char *content_type,
-		     const void *data, size_t n);
+void api_reply_bytes(struct api_resp *rs, int status, const char *content_type, const void *data,
+		     size_t n);
 /* v2.1 error envelope {"error": reason, "message": msg, "request_id": id} */
-void api_reply_error(struct api_resp *rs, const struct api_req *rq, int status,
-		     const char *fmt, ...) CC_PRINTF(4, 5);
+void api_reply_error(struct api_resp *rs, const struct api_req *rq, int status, const char *fmt,
+		     ...) CC_PRINTF(4, 5);
 /* maps err->code to its HTTP status (errors.def); internal details are logged, not sent */
 void api_reply_err(struct api_resp *rs, const struct api_req *rq, const struct cc_err *err);
 const char *api_reason(int status);

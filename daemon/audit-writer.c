@@ -164,9 +164,8 @@ void api_audit_record(struct api_req *rq, const struct api_resp *rs, int64_t lat
 		cc_sha256_hex(rq->body.buf, rq->body.len, hash);
 	hash[16] = '\0';
 	snprintf(method, sizeof(method), "%s", rq->head ? "HEAD" : rq->method);
-	d = json_pack("{s:s, s:s, s:s, s:i, s:I}", "method", method, "path", rq->path,
-		      "body_hash", hash, "status", rs->status, "latency_ms",
-		      (json_int_t)latency_ms);
+	d = json_pack("{s:s, s:s, s:s, s:i, s:I}", "method", method, "path", rq->path, "body_hash",
+		      hash, "status", rs->status, "latency_ms", (json_int_t)latency_ms);
 	e.details = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(d);
 	for (char *p = method; *p; p++)

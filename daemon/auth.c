@@ -80,7 +80,7 @@ const char *api_auth_type(const struct api_auth *a)
 static unsigned slot_of(const char *hash)
 {
 	return (unsigned)strtoul((char[9]){ hash[0], hash[1], hash[2], hash[3], hash[4], hash[5],
-					     hash[6], hash[7], 0 },
+					    hash[6], hash[7], 0 },
 				 NULL, 16) &
 	       (CACHE_SLOTS - 1);
 }
@@ -153,8 +153,9 @@ static bool unauthorized(struct api_req *rq, struct api_resp *rs, const char *ms
 {
 	api_header(rs, "WWW-Authenticate", "Bearer realm=\"certctl\"");
 	/* "error" carries the text as v2.1 did; "message" as in every other error */
-	api_reply_json(rs, 401, json_pack("{s:s, s:s, s:s}", "error", msg, "message", msg,
-					  "request_id", rq->request_id));
+	api_reply_json(rs, 401,
+		       json_pack("{s:s, s:s, s:s}", "error", msg, "message", msg, "request_id",
+				 rq->request_id));
 	return true;
 }
 
@@ -184,8 +185,8 @@ bool api_authenticate(struct api_req *rq, struct api_resp *rs)
 	if (!h || !*h)
 		return unauthorized(rq, rs, "Authorization header required");
 	if (strncasecmp(h, "Bearer ", 7) || !h[7] || strlen(h) > MAX_KEY_LEN)
-		return unauthorized(rq, rs,
-				    "Invalid Authorization header format, expected: Bearer <token>");
+		return unauthorized(
+			rq, rs, "Invalid Authorization header format, expected: Bearer <token>");
 	tok = h + 7;
 	while (*tok == ' ')
 		tok++;
@@ -240,7 +241,8 @@ static int insert_key(struct cc_dbc *c, const char *name, const char *role, cons
 			"INSERT INTO api_keys (id, name, key_hash, role, agent_id, created_at) "
 			"VALUES ($1, $2, $3, $4, $5, $6)",
 			CC_DB_ARGS(CC_DB_TEXT(kid), CC_DB_TEXT(name), CC_DB_TEXT(hash),
-				   CC_DB_TEXT(role), CC_DB_TEXT(agent_id), CC_DB_TIME(cc_time_now())),
+				   CC_DB_TEXT(role), CC_DB_TEXT(agent_id),
+				   CC_DB_TIME(cc_time_now())),
 			NULL, err);
 	if (rc == 0 && id)
 		*id = kid;
@@ -261,8 +263,8 @@ int api_auth_create_key_on(struct cc_dbc *c, const char *name, const char *role,
 	return rc;
 }
 
-int api_auth_create_key(struct cc_db *db, const char *name, const char *role,
-			const char *agent_id, char **key, char **id, struct cc_err *err)
+int api_auth_create_key(struct cc_db *db, const char *name, const char *role, const char *agent_id,
+			char **key, char **id, struct cc_err *err)
 {
 	struct cc_dbc *c = cc_db_get(db, err);
 	int rc;
@@ -317,7 +319,8 @@ int api_auth_bootstrap(struct api_auth *a, const struct cc_cfg *cfg, const char 
 	if (cc_dbc_engine(c) == CC_DB_PG &&
 	    cc_db_exec(c, "SELECT pg_advisory_xact_lock(7234002)", NULL, 0, NULL, err) < 0)
 		goto rollback;
-	if (cc_db_exec(c, "SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL",
+	if (cc_db_exec(c,
+		       "SELECT COUNT(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL",
 		       NULL, 0, &r, err) < 0)
 		goto rollback;
 	if (cc_dbres_int(&r, 0, 0) > 0) {

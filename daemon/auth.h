@@ -20,8 +20,8 @@ const char *api_auth_type(const struct api_auth *a);
 int api_auth_bootstrap(struct api_auth *a, const struct cc_cfg *cfg, const char *url, char **key,
 		       char **credentials_path, struct cc_err *err);
 /* creates a key in the database and returns it (shown once) */
-int api_auth_create_key(struct cc_db *db, const char *name, const char *role,
-			const char *agent_id, char **key, char **id, struct cc_err *err);
+int api_auth_create_key(struct cc_db *db, const char *name, const char *role, const char *agent_id,
+			char **key, char **id, struct cc_err *err);
 
 /* as api_auth_create_key, on the caller's connection (inside its transaction) */
 int api_auth_create_key_on(struct cc_dbc *c, const char *name, const char *role,

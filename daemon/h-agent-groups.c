@@ -64,7 +64,6 @@ static const struct api_resource groups = {
 
 API_RESOURCE_HANDLERS(agent_groups, &groups);
 
-
 /* ---- members ---- */
 
 /* the group of the path into *g (may be NULL: existence only); 404 answered otherwise */

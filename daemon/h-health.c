@@ -21,8 +21,9 @@ void h_ready(struct api_req *rq, struct api_resp *rs)
 
 	if (cc_db_ping(rq->app->db, &err) < 0) {
 		cc_warn(rq->app->log, "not ready: %s", err.msg);
-		api_reply_json(rs, 503, json_pack("{s:s, s:s}", "status", "not ready", "message",
-						  "database unavailable"));
+		api_reply_json(rs, 503,
+			       json_pack("{s:s, s:s}", "status", "not ready", "message",
+					 "database unavailable"));
 		return;
 	}
 	api_reply_status(rs, 200, "status", "ready");
@@ -32,8 +33,9 @@ void h_auth_info(struct api_req *rq, struct api_resp *rs)
 {
 	const char *type = api_auth_type(rq->app->auth);
 
-	api_reply_json(rs, 200, json_pack("{s:s, s:b}", "auth_type", type, "required",
-					  strcmp(type, "none") != 0));
+	api_reply_json(
+		rs, 200,
+		json_pack("{s:s, s:b}", "auth_type", type, "required", strcmp(type, "none") != 0));
 }
 
 void h_auth_check(struct api_req *rq, struct api_resp *rs)
@@ -41,7 +43,7 @@ void h_auth_check(struct api_req *rq, struct api_resp *rs)
 	/* public route that performs the check itself: 401 for a missing or wrong key */
 	if (api_authenticate(rq, rs))
 		return;
-	api_reply_json(rs, 200, json_pack("{s:s, s:s, s:s}", "status", "authenticated", "actor",
-					  rq->actor, "role",
-					  rq->actor_type == API_ACTOR_AGENT ? "agent" : "admin"));
+	api_reply_json(rs, 200,
+		       json_pack("{s:s, s:s, s:s}", "status", "authenticated", "actor", rq->actor,
+				 "role", rq->actor_type == API_ACTOR_AGENT ? "agent" : "admin"));
 }

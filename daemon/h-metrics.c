@@ -29,22 +29,22 @@ void h_metrics_json(struct api_req *rq, struct api_resp *rs)
 
 	if (counts(rq, rs, &n) < 0)
 		return;
-	api_reply_json(
-		rs, 200,
-		json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I}, "
-			  "s:{s:I, s:s, s:s}}",
-			  "gauge", "certificate_total", (json_int_t)n.certs_total,
-			  "certificate_active", (json_int_t)n.certs_active,
-			  "certificate_expiring_soon", (json_int_t)n.certs_expiring,
-			  "certificate_expired", (json_int_t)n.certs_expired, "certificate_revoked",
-			  (json_int_t)n.certs_revoked, "agent_total", (json_int_t)n.agents_total,
-			  "agent_online", (json_int_t)n.agents_online, "job_pending",
-			  (json_int_t)n.jobs_pending, "counter", "job_completed_total",
-			  (json_int_t)n.jobs_completed, "job_failed_total", (json_int_t)n.jobs_failed,
-			  "uptime", "uptime_seconds",
-			  (json_int_t)((t - rq->app->started_at) / CC_USEC_PER_SEC), "server_started",
-			  cc_time_format(rq->app->started_at, started), "measured_at",
-			  cc_time_format(t, now)));
+	api_reply_json(rs, 200,
+		       json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I}, "
+				 "s:{s:I, s:s, s:s}}",
+				 "gauge", "certificate_total", (json_int_t)n.certs_total,
+				 "certificate_active", (json_int_t)n.certs_active,
+				 "certificate_expiring_soon", (json_int_t)n.certs_expiring,
+				 "certificate_expired", (json_int_t)n.certs_expired,
+				 "certificate_revoked", (json_int_t)n.certs_revoked, "agent_total",
+				 (json_int_t)n.agents_total, "agent_online",
+				 (json_int_t)n.agents_online, "job_pending",
+				 (json_int_t)n.jobs_pending, "counter", "job_completed_total",
+				 (json_int_t)n.jobs_completed, "job_failed_total",
+				 (json_int_t)n.jobs_failed, "uptime", "uptime_seconds",
+				 (json_int_t)((t - rq->app->started_at) / CC_USEC_PER_SEC),
+				 "server_started", cc_time_format(rq->app->started_at, started),
+				 "measured_at", cc_time_format(t, now)));
 }
 
 /* the 11 metrics of v2.1, in its order, with its help texts */

@@ -206,7 +206,6 @@ static const struct api_resource policies = {
 
 API_RESOURCE_HANDLERS(policies, &policies);
 
-
 /* ---- GET /policies/{id}/violations ---- */
 
 static const struct api_resource violations = {

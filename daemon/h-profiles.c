@@ -190,6 +190,5 @@ static const struct api_resource profiles = {
 
 API_RESOURCE_HANDLERS(profiles, &profiles);
 
-
 /* certificates and renewal policies that use the profile keep existing without one
  * (ON DELETE SET NULL) */

@@ -26,18 +26,18 @@ void h_stats_summary(struct api_req *rq, struct api_resp *rs)
 		api_reply_err(rs, rq, &err);
 		return;
 	}
-	api_reply_json(rs, 200,
-		       json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
-				 "total_certificates", (json_int_t)n.certs_total,
-				 "expiring_certificates", (json_int_t)n.certs_expiring,
-				 "expired_certificates", (json_int_t)n.certs_expired,
-				 "revoked_certificates", (json_int_t)n.certs_revoked,
-				 "active_agents", (json_int_t)n.agents_online, "offline_agents",
-				 (json_int_t)(n.agents_total - n.agents_online), "total_agents",
-				 (json_int_t)n.agents_total, "pending_jobs",
-				 (json_int_t)n.jobs_pending, "failed_jobs", (json_int_t)n.jobs_failed,
-				 "complete_jobs", (json_int_t)n.jobs_completed, "completed_at",
-				 cc_time_format(now, ts)));
+	api_reply_json(
+		rs, 200,
+		json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
+			  "total_certificates", (json_int_t)n.certs_total, "expiring_certificates",
+			  (json_int_t)n.certs_expiring, "expired_certificates",
+			  (json_int_t)n.certs_expired, "revoked_certificates",
+			  (json_int_t)n.certs_revoked, "active_agents", (json_int_t)n.agents_online,
+			  "offline_agents", (json_int_t)(n.agents_total - n.agents_online),
+			  "total_agents", (json_int_t)n.agents_total, "pending_jobs",
+			  (json_int_t)n.jobs_pending, "failed_jobs", (json_int_t)n.jobs_failed,
+			  "complete_jobs", (json_int_t)n.jobs_completed, "completed_at",
+			  cc_time_format(now, ts)));
 }
 
 /* Active certificates past or near expiry are reported as Expired / Expiring */
@@ -143,8 +143,8 @@ void h_stats_expiration_timeline(struct api_req *rq, struct api_resp *rs)
 	out = json_array();
 	for (int i = 0; i < days; i++) {
 		day_label(first + i * DAY, d);
-		json_array_append_new(out, json_pack("{s:s, s:I}", "date", d, "count",
-						     (json_int_t)counts[i]));
+		json_array_append_new(
+			out, json_pack("{s:s, s:I}", "date", d, "count", (json_int_t)counts[i]));
 	}
 	api_reply_json(rs, 200, out);
 }
@@ -177,11 +177,11 @@ void h_stats_job_trends(struct api_req *rq, struct api_resp *rs)
 	for (int i = 0; i < days; i++) {
 		double total = (double)(ok[i] + bad[i]);
 		day_label(first + i * DAY, d);
-		json_array_append_new(out, json_pack("{s:s, s:I, s:I, s:f}", "date", d,
-						     "completed_count", (json_int_t)ok[i],
-						     "failed_count", (json_int_t)bad[i],
-						     "success_rate",
-						     total ? (double)ok[i] * 100.0 / total : 0.0));
+		json_array_append_new(out,
+				      json_pack("{s:s, s:I, s:I, s:f}", "date", d,
+						"completed_count", (json_int_t)ok[i],
+						"failed_count", (json_int_t)bad[i], "success_rate",
+						total ? (double)ok[i] * 100.0 / total : 0.0));
 	}
 	api_reply_json(rs, 200, out);
 }

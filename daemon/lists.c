@@ -115,7 +115,8 @@ int api_list_reply(struct api_req *rq, struct api_resp *rs, const struct api_res
 		return -1;
 	}
 	for (size_t i = 0; i < l->n; i++) {
-		json_t *o = r->to_json ? r->to_json(c, l->items[i]) : cc_obj_to_json(r->e, l->items[i]);
+		json_t *o =
+			r->to_json ? r->to_json(c, l->items[i]) : cc_obj_to_json(r->e, l->items[i]);
 		json_array_append_new(data, api_fields(o, fields));
 	}
 	if (q->cursor_mode) {

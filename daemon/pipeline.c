@@ -77,7 +77,8 @@ void api_handle(struct api_req *rq, struct api_resp *rs)
 	rs->status = 500;
 	request_id(rq, rs);
 	if (rq->body_too_big) {
-		api_reply_error(rs, rq, 413, "request body larger than %zu bytes (CERTCTL_MAX_BODY_SIZE)",
+		api_reply_error(rs, rq, 413,
+				"request body larger than %zu bytes (CERTCTL_MAX_BODY_SIZE)",
 				rq->app->max_body);
 	} else if (!api_cors(rq, rs)) {
 		route(rq, rs);

@@ -111,8 +111,8 @@ bool api_ratelimit_take(struct api_req *rq, struct api_resp *rs)
 		return false;
 	snprintf(secs, sizeof(secs), "%d", wait);
 	api_header(rs, "Retry-After", secs);
-	api_reply_json(rs, 429, json_pack("{s:s, s:s, s:s}", "error", "Rate limit exceeded",
-					  "message", "rate limit exceeded; retry later",
-					  "request_id", rq->request_id));
+	api_reply_json(rs, 429,
+		       json_pack("{s:s, s:s, s:s}", "error", "Rate limit exceeded", "message",
+				 "rate limit exceeded; retry later", "request_id", rq->request_id));
 	return true;
 }

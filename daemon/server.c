@@ -211,8 +211,8 @@ struct cc_server *cc_server_start(const struct cc_server_opts *o, struct api_app
 	struct sockaddr_storage sa;
 	socklen_t salen;
 	bool tls = o->tls_cert_path && *o->tls_cert_path;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-			 MHD_USE_ITC;
+	unsigned flags =
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	const union MHD_DaemonInfo *info;
 	char host[INET6_ADDRSTRLEN] = "";
 
@@ -220,10 +220,11 @@ struct cc_server *cc_server_start(const struct cc_server_opts *o, struct api_app
 	if (resolve(o->host, o->port, &sa, &salen, err) < 0)
 		goto fail;
 	if (!tls && !is_loopback((struct sockaddr *)&sa) && !o->insecure_http) {
-		cc_err_set(err, CC_E_CONFIG,
-			   "refusing to serve plain HTTP on non-loopback address '%s': set "
-			   "CERTCTL_TLS_CERT_PATH and CERTCTL_TLS_KEY_PATH, or pass --insecure-http",
-			   o->host);
+		cc_err_set(
+			err, CC_E_CONFIG,
+			"refusing to serve plain HTTP on non-loopback address '%s': set "
+			"CERTCTL_TLS_CERT_PATH and CERTCTL_TLS_KEY_PATH, or pass --insecure-http",
+			o->host);
 		goto fail;
 	}
 	if (tls) {
@@ -240,16 +241,16 @@ struct cc_server *cc_server_start(const struct cc_server_opts *o, struct api_app
 		flags |= MHD_USE_IPv6;
 	s->d = MHD_start_daemon(
 		flags, (uint16_t)o->port, NULL, NULL, handle, s, MHD_OPTION_NOTIFY_COMPLETED,
-		completed, s, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned int)(o->threads ? o->threads : 2), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-		tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert,
+		completed, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(o->threads ? o->threads : 2),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned int)30, tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert,
 		MHD_OPTION_HTTPS_MEM_KEY, s->tls_key, MHD_OPTION_END);
 	if (!s->d) {
-		cc_err_set(err, CC_E_IO, "cannot listen on %s:%d (address in use or bad TLS files?)",
-			   o->host, o->port);
+		cc_err_set(err, CC_E_IO,
+			   "cannot listen on %s:%d (address in use or bad TLS files?)", o->host,
+			   o->port);
 		goto fail;
 	}
 	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);

@@ -31,8 +31,8 @@ int api_counts_get(struct cc_dbc *c, int64_t now, struct api_counts *out, struct
 
 	if (cc_db_exec(c, sql_certs, CC_DB_ARGS(CC_DB_TIME(now), CC_DB_TIME(now + 30 * DAY)), &a,
 		       err) < 0 ||
-	    cc_db_exec(c, sql_agents,
-		       CC_DB_ARGS(CC_DB_TIME(now - 300 * CC_USEC_PER_SEC)), &b, err) < 0 ||
+	    cc_db_exec(c, sql_agents, CC_DB_ARGS(CC_DB_TIME(now - 300 * CC_USEC_PER_SEC)), &b,
+		       err) < 0 ||
 	    cc_db_exec(c, sql_jobs, NULL, 0, &j, err) < 0)
 		goto out;
 	out->certs_total = cc_dbres_int(&a, 0, 0);

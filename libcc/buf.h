@@ -16,7 +16,10 @@ struct cc_buf {
 };
 
 extern char cc_buf_empty[];
-#define CC_BUF_INIT { cc_buf_empty, 0, 0, 0 }
+#define CC_BUF_INIT                                                                                \
+	{                                                                                          \
+		cc_buf_empty, 0, 0, 0                                                              \
+	}
 
 void cc_buf_init(struct cc_buf *b, size_t max);
 void cc_buf_release(struct cc_buf *b);

@@ -12,7 +12,7 @@
 #include "libcc/banned.h"
 
 const struct cc_cfg_desc cc_cfg_table[CC_CFG__COUNT] = {
-#define CC_CFG(key, env, type, def, spec, flags, help) \
+#define CC_CFG(key, env, type, def, spec, flags, help)                                             \
 	{ #key, env, CFG_T_##type, def, spec, flags, help },
 #include "libcc/config.def"
 #undef CC_CFG
@@ -155,7 +155,8 @@ int cc_cfg_load_file(struct cc_cfg *cfg, const char *path, bool must_exist, stru
 			v++;
 		}
 		if (cc_cfg_lookup(k, &key)) {
-			cc_err_set(err, CC_E_CONFIG, "%s:%d: unknown setting '%s'", path, lineno, k);
+			cc_err_set(err, CC_E_CONFIG, "%s:%d: unknown setting '%s'", path, lineno,
+				   k);
 			goto out;
 		}
 		/* a file never overrides the environment or a flag, whenever it is read */
@@ -222,8 +223,7 @@ static int parse_int(const char *s, int64_t *out)
 }
 
 /* spec "min..max", either side optional; DUR bounds are durations */
-static int check_range(const struct cc_cfg_desc *d, const char *text, int64_t v,
-		       struct cc_err *err)
+static int check_range(const struct cc_cfg_desc *d, const char *text, int64_t v, struct cc_err *err)
 {
 	const char *dots = strstr(d->spec, "..");
 	char lo[32] = "", hi[32] = "";
@@ -238,8 +238,8 @@ static int check_range(const struct cc_cfg_desc *d, const char *text, int64_t v,
 			return cc_err_set(err, CC_E_CONFIG, "%s: '%s' is too short (at least %s)",
 					  d->env, text, lo);
 		if (*hi && !cc_duration_parse(hi, &max) && v > max)
-			return cc_err_set(err, CC_E_CONFIG, "%s: '%s' is too long (at most %s)", d->env,
-					  text, hi);
+			return cc_err_set(err, CC_E_CONFIG, "%s: '%s' is too long (at most %s)",
+					  d->env, text, hi);
 		return 0;
 	}
 	if ((*lo && !parse_int(lo, &min) && v < min) || (*hi && !parse_int(hi, &max) && v > max))
@@ -257,7 +257,8 @@ static int check_enum(const struct cc_cfg_desc *d, const char *v, struct cc_err 
 	ok = cc_strv_has(&opts, v);
 	cc_strv_release(&opts);
 	if (!ok)
-		return cc_err_set(err, CC_E_CONFIG, "%s: '%s' is not one of %s", d->env, v, d->spec);
+		return cc_err_set(err, CC_E_CONFIG, "%s: '%s' is not one of %s", d->env, v,
+				  d->spec);
 	return 0;
 }
 
@@ -269,7 +270,8 @@ static int validate_one(struct cc_cfg *cfg, int i, struct cc_err *err)
 	switch (d->type) {
 	case CFG_T_INT:
 		if (parse_int(v, &cfg->num[i]))
-			return cc_err_set(err, CC_E_CONFIG, "%s: '%s' is not an integer", d->env, v);
+			return cc_err_set(err, CC_E_CONFIG, "%s: '%s' is not an integer", d->env,
+					  v);
 		return check_range(d, v, cfg->num[i], err);
 	case CFG_T_BOOL:
 		if (!strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "yes") ||
@@ -289,8 +291,8 @@ static int validate_one(struct cc_cfg *cfg, int i, struct cc_err *err)
 		}
 		if (cc_duration_parse(v, &cfg->num[i]))
 			return cc_err_set(err, CC_E_CONFIG,
-					  "%s: '%s' is not a duration (e.g. 30s, 5m, 1h30m)", d->env,
-					  v);
+					  "%s: '%s' is not a duration (e.g. 30s, 5m, 1h30m)",
+					  d->env, v);
 		return check_range(d, v, cfg->num[i], err);
 	case CFG_T_ENUM:
 		return check_enum(d, v, err);
@@ -325,7 +327,8 @@ int cc_cfg_validate(struct cc_cfg *cfg, struct cc_err *err)
 		return cc_err_set(err, CC_E_CONFIG,
 				  "CERTCTL_DATABASE_URL: '%.*s%s%s' is not supported; expected "
 				  "postgres://... or sqlite:PATH",
-				  at ? (int)(sep + 3 - db) : 200, db, at ? "***" : "", at ? at : "");
+				  at ? (int)(sep + 3 - db) : 200, db, at ? "***" : "",
+				  at ? at : "");
 	}
 	return 0;
 }

@@ -16,8 +16,17 @@ enum cc_cfg_key {
 	CC_CFG__COUNT
 };
 
-enum cc_cfg_type { CFG_T_STR, CFG_T_SECRET, CFG_T_INT, CFG_T_BOOL, CFG_T_DUR, CFG_T_ENUM,
-		   CFG_T_LIST, CFG_T_PATH, CFG_T_URL };
+enum cc_cfg_type {
+	CFG_T_STR,
+	CFG_T_SECRET,
+	CFG_T_INT,
+	CFG_T_BOOL,
+	CFG_T_DUR,
+	CFG_T_ENUM,
+	CFG_T_LIST,
+	CFG_T_PATH,
+	CFG_T_URL
+};
 enum cc_cfg_src { CFG_SRC_DEFAULT, CFG_SRC_FILE, CFG_SRC_ENV, CFG_SRC_FLAG };
 
 #define CFG_SRV 1

@@ -43,7 +43,8 @@ int cc_client_init(struct cc_client *cl, const struct cc_cfg *cfg, const char *b
 	cc_credentials_read(path, &file_key, &file_url, NULL);
 	free(path);
 	if (!api_key || !*api_key)
-		api_key = *cc_cfg_str(cfg, CC_CFG_api_key) ? cc_cfg_str(cfg, CC_CFG_api_key) : file_key;
+		api_key = *cc_cfg_str(cfg, CC_CFG_api_key) ? cc_cfg_str(cfg, CC_CFG_api_key)
+							   : file_key;
 	url = base_url && *base_url ? base_url : NULL;
 	if (!url && cfg->src[CC_CFG_server_url] != CFG_SRC_DEFAULT)
 		url = cc_cfg_str(cfg, CC_CFG_server_url);
@@ -52,8 +53,8 @@ int cc_client_init(struct cc_client *cl, const struct cc_cfg *cfg, const char *b
 	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
 		free(file_key);
 		free(file_url);
-		return cc_err_set(err, CC_E_USAGE, "server URL '%s' must start with http:// or https://",
-				  url);
+		return cc_err_set(err, CC_E_USAGE,
+				  "server URL '%s' must start with http:// or https://", url);
 	}
 	cl->base_url = cc_xstrdup(url);
 	n = strlen(cl->base_url);
@@ -130,10 +131,11 @@ static int transport_error(const struct cc_client *cl, CURLcode rc, const char *
 {
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
-		return cc_err_set(err, CC_E_UNAVAILABLE,
-				  "cannot connect to %s: is `certctl serve` running? (set --server or "
-				  "CERTCTL_SERVER_URL)",
-				  cl->base_url);
+		return cc_err_set(
+			err, CC_E_UNAVAILABLE,
+			"cannot connect to %s: is `certctl serve` running? (set --server or "
+			"CERTCTL_SERVER_URL)",
+			cl->base_url);
 	case CURLE_COULDNT_RESOLVE_HOST:
 		return cc_err_set(err, CC_E_UNAVAILABLE, "cannot resolve the host of %s",
 				  cl->base_url);
@@ -155,9 +157,8 @@ static int transport_error(const struct cc_client *cl, CURLcode rc, const char *
 	}
 }
 
-int cc_client_request(struct cc_client *cl, const char *method, const char *path,
-		      const void *body, size_t body_len, struct cc_response *out,
-		      struct cc_err *err)
+int cc_client_request(struct cc_client *cl, const char *method, const char *path, const void *body,
+		      size_t body_len, struct cc_response *out, struct cc_err *err)
 {
 	CURL *h = cl->curl;
 	struct curl_slist *hdrs = NULL;
@@ -172,7 +173,8 @@ int cc_client_request(struct cc_client *cl, const char *method, const char *path
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, cl->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, cl->timeout_ms < 10000 ? cl->timeout_ms : 10000L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+			 cl->timeout_ms < 10000 ? cl->timeout_ms : 10000L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
@@ -216,15 +218,25 @@ int cc_client_request(struct cc_client *cl, const char *method, const char *path
 static enum cc_errc code_of(long status)
 {
 	switch (status) {
-	case 400: case 422: return CC_E_INVALID;
-	case 401: return CC_E_UNAUTHORIZED;
-	case 403: return CC_E_FORBIDDEN;
-	case 404: return CC_E_NOT_FOUND;
-	case 409: return CC_E_CONFLICT;
-	case 413: return CC_E_TOO_BIG;
-	case 429: return CC_E_RATE_LIMITED;
-	case 503: return CC_E_UNAVAILABLE;
-	default: return CC_E_INTERNAL;
+	case 400:
+	case 422:
+		return CC_E_INVALID;
+	case 401:
+		return CC_E_UNAUTHORIZED;
+	case 403:
+		return CC_E_FORBIDDEN;
+	case 404:
+		return CC_E_NOT_FOUND;
+	case 409:
+		return CC_E_CONFLICT;
+	case 413:
+		return CC_E_TOO_BIG;
+	case 429:
+		return CC_E_RATE_LIMITED;
+	case 503:
+		return CC_E_UNAVAILABLE;
+	default:
+		return CC_E_INTERNAL;
 	}
 }
 

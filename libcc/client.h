@@ -32,9 +32,8 @@ int cc_client_init(struct cc_client *cl, const struct cc_cfg *cfg, const char *b
 void cc_client_release(struct cc_client *cl);
 /* path is appended to the base URL (it must start with '/'); body may be NULL.
  * Transport errors are CC_E_UNAVAILABLE with a message that says what to check. */
-int cc_client_request(struct cc_client *cl, const char *method, const char *path,
-		      const void *body, size_t body_len, struct cc_response *out,
-		      struct cc_err *err);
+int cc_client_request(struct cc_client *cl, const char *method, const char *path, const void *body,
+		      size_t body_len, struct cc_response *out, struct cc_err *err);
 /* JSON convenience: parses a JSON reply (NULL *out for an empty body); an HTTP error status
  * becomes a struct cc_err with the code of that status and the server's message */
 int cc_client_json(struct cc_client *cl, const char *method, const char *path, json_t *body,

@@ -195,8 +195,9 @@ static void add_cell(struct cc_dbres_builder *b, PGresult *r, int row, int col)
 	case OID_VARCHAR_ARRAY:
 	case OID_INT4_ARRAY:
 	case OID_INT8_ARRAY:
-		array_to_json(&tmp, v, PQftype(r, col) == OID_INT4_ARRAY ||
-					       PQftype(r, col) == OID_INT8_ARRAY);
+		array_to_json(&tmp, v,
+			      PQftype(r, col) == OID_INT4_ARRAY ||
+				      PQftype(r, col) == OID_INT8_ARRAY);
 		cc_dbres_builder_cell(b, tmp.buf, tmp.len);
 		cc_buf_release(&tmp);
 		return;

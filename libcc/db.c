@@ -379,7 +379,7 @@ void cc_dbres_strv(const struct cc_dbres *r, int row, int col, struct cc_strv *o
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(a, i, v) {
+	json_array_foreach (a, i, v) {
 		if (json_is_string(v))
 			cc_strv_push(out, json_string_value(v));
 	}

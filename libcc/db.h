@@ -20,8 +20,17 @@ struct cc_log;
 
 enum cc_db_engine { CC_DB_SQLITE, CC_DB_PG };
 
-enum cc_dbt { CC_DBT_NULL, CC_DBT_TEXT, CC_DBT_INT, CC_DBT_BOOL, CC_DBT_TIME, CC_DBT_JSON,
-	      CC_DBT_STRV, CC_DBT_INTV, CC_DBT_BLOB };
+enum cc_dbt {
+	CC_DBT_NULL,
+	CC_DBT_TEXT,
+	CC_DBT_INT,
+	CC_DBT_BOOL,
+	CC_DBT_TIME,
+	CC_DBT_JSON,
+	CC_DBT_STRV,
+	CC_DBT_INTV,
+	CC_DBT_BLOB
+};
 
 struct cc_dbarg {
 	enum cc_dbt t;
@@ -40,20 +49,25 @@ struct cc_dbarg {
 #define CC_DB_JSON(x) ((struct cc_dbarg){ .t = CC_DBT_JSON, .s = (x) })
 #define CC_DB_STRV(x) ((struct cc_dbarg){ .t = CC_DBT_STRV, .sv = (x) })
 #define CC_DB_INTV(v, cnt) ((struct cc_dbarg){ .t = CC_DBT_INTV, .iv = (v), .n = (cnt) })
-#define CC_DB_BLOB(p, len) ((struct cc_dbarg){ .t = CC_DBT_BLOB, .s = (const char *)(p), .n = (len) })
-#define CC_DB_ARGS(...) ((const struct cc_dbarg[]){ __VA_ARGS__ }), \
-	(int)(sizeof((const struct cc_dbarg[]){ __VA_ARGS__ }) / sizeof(struct cc_dbarg))
+#define CC_DB_BLOB(p, len)                                                                         \
+	((struct cc_dbarg){ .t = CC_DBT_BLOB, .s = (const char *)(p), .n = (len) })
+#define CC_DB_ARGS(...)                                                                            \
+	((const struct cc_dbarg[]){ __VA_ARGS__ }),                                                \
+		(int)(sizeof((const struct cc_dbarg[]){ __VA_ARGS__ }) / sizeof(struct cc_dbarg))
 
 struct cc_dbres {
 	int nrows, ncols;
-	char **cells;  /* nrows * ncols, NULL = SQL NULL */
-	size_t *lens;  /* byte length of each cell */
-	char **names;  /* ncols column names */
+	char **cells;	 /* nrows * ncols, NULL = SQL NULL */
+	size_t *lens;	 /* byte length of each cell */
+	char **names;	 /* ncols column names */
 	int64_t changes; /* rows written by INSERT/UPDATE/DELETE */
 	char *arena;
 };
 
-#define CC_DBRES_INIT { 0, 0, NULL, NULL, NULL, 0, NULL }
+#define CC_DBRES_INIT                                                                              \
+	{                                                                                          \
+		0, 0, NULL, NULL, NULL, 0, NULL                                                    \
+	}
 
 struct cc_db;
 struct cc_dbc;
@@ -123,7 +137,8 @@ struct cc_log *cc_db_log(const struct cc_db *db);
 struct cc_dbres_builder;
 struct cc_dbres_builder *cc_dbres_builder_new(int ncols);
 void cc_dbres_builder_name(struct cc_dbres_builder *b, int col, const char *name);
-void cc_dbres_builder_cell(struct cc_dbres_builder *b, const char *data, size_t len); /* NULL: SQL NULL */
+void cc_dbres_builder_cell(struct cc_dbres_builder *b, const char *data,
+			   size_t len); /* NULL: SQL NULL */
 void cc_dbres_builder_finish(struct cc_dbres_builder *b, struct cc_dbres *out);
 
 #endif

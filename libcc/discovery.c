@@ -120,12 +120,24 @@ static int insert_new(struct cc_dbc *c, struct cc_discovered_cert *d, int64_t no
 		      struct cc_dbres *res, struct cc_err *err)
 {
 	const struct cc_dbarg args[] = {
-		CC_DB_TEXT(d->id), CC_DB_TEXT(d->fingerprint_sha256), CC_DB_TEXT(d->common_name),
-		CC_DB_STRV(&d->sans), CC_DB_TEXT(d->serial_number), CC_DB_TEXT(d->issuer_dn),
-		CC_DB_TEXT(d->subject_dn), CC_DB_TIME(d->not_before), CC_DB_TIME(d->not_after),
-		CC_DB_TEXT(d->key_algorithm), CC_DB_INT(d->key_size), CC_DB_BOOL(d->is_ca),
-		CC_DB_TEXT(d->pem_data), CC_DB_TEXT(d->source_path), CC_DB_TEXT(d->source_format),
-		CC_DB_TEXT(d->agent_id), CC_DB_TEXT(d->discovery_scan_id), CC_DB_TIME(now),
+		CC_DB_TEXT(d->id),
+		CC_DB_TEXT(d->fingerprint_sha256),
+		CC_DB_TEXT(d->common_name),
+		CC_DB_STRV(&d->sans),
+		CC_DB_TEXT(d->serial_number),
+		CC_DB_TEXT(d->issuer_dn),
+		CC_DB_TEXT(d->subject_dn),
+		CC_DB_TIME(d->not_before),
+		CC_DB_TIME(d->not_after),
+		CC_DB_TEXT(d->key_algorithm),
+		CC_DB_INT(d->key_size),
+		CC_DB_BOOL(d->is_ca),
+		CC_DB_TEXT(d->pem_data),
+		CC_DB_TEXT(d->source_path),
+		CC_DB_TEXT(d->source_format),
+		CC_DB_TEXT(d->agent_id),
+		CC_DB_TEXT(d->discovery_scan_id),
+		CC_DB_TIME(now),
 	};
 	struct cc_buf sql = CC_BUF_INIT;
 	int rc;

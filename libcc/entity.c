@@ -262,7 +262,7 @@ static int field_from_json(const struct cc_field *f, const char *key, json_t *v,
 			return 0;
 		if (!json_is_array(v))
 			return type_error(key, "an array of strings", err);
-		json_array_foreach(v, i, item) {
+		json_array_foreach (v, i, item) {
 			if (!json_is_string(item))
 				return type_error(key, "an array of strings", err);
 			cc_strv_push(AT(obj, f, struct cc_strv), json_string_value(item));
@@ -275,7 +275,7 @@ static int field_from_json(const struct cc_field *f, const char *key, json_t *v,
 		if (!json_is_array(v))
 			return type_error(key, "an array of integers", err);
 		iv->v = cc_xcalloc(json_array_size(v) + 1, sizeof(int64_t));
-		json_array_foreach(v, i, item) {
+		json_array_foreach (v, i, item) {
 			if (!json_is_integer(item))
 				return type_error(key, "an array of integers", err);
 			iv->v[iv->n++] = json_integer_value(item);
@@ -295,7 +295,7 @@ int cc_obj_from_json(const struct cc_entity *e, json_t *in, void *obj, struct cc
 
 	if (!json_is_object(in))
 		return cc_err_set(err, CC_E_INVALID, "request body must be a JSON object");
-	json_object_foreach(in, key, v) {
+	json_object_foreach (in, key, v) {
 		const struct cc_field *f = cc_entity_json_field(e, key);
 
 		if (!f)

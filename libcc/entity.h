@@ -49,10 +49,14 @@ struct cc_field {
 	unsigned flags;
 };
 
-#define CC_FIELD(st, member, col, type, flags) \
-	{ col, col, CC_FT_##type, offsetof(st, member), flags }
-#define CC_FIELD_AS(st, member, col, key, type, flags) \
-	{ col, key, CC_FT_##type, offsetof(st, member), flags }
+#define CC_FIELD(st, member, col, type, flags)                                                     \
+	{                                                                                          \
+		col, col, CC_FT_##type, offsetof(st, member), flags                                \
+	}
+#define CC_FIELD_AS(st, member, col, key, type, flags)                                             \
+	{                                                                                          \
+		col, key, CC_FT_##type, offsetof(st, member), flags                                \
+	}
 
 /* list filter: a constant SQL fragment where "$?" stands for the bound value */
 struct cc_filter {

@@ -16,7 +16,13 @@ struct cc_err {
 	char msg[256];
 };
 
-#define CC_ERR_INIT { CC_E_OK, { 0 } }
+#define CC_ERR_INIT                                                                                \
+	{                                                                                          \
+		CC_E_OK,                                                                           \
+		{                                                                                  \
+			0                                                                          \
+		}                                                                                  \
+	}
 
 /* records code and message in err (may be NULL) and returns -1 */
 int cc_err_set(struct cc_err *err, enum cc_errc code, const char *fmt, ...) CC_PRINTF(3, 4);

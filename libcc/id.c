@@ -36,5 +36,6 @@ bool cc_id_valid(const char *id)
 	n = strlen(id);
 	if (n == 0 || n > CC_ID_MAX || id[0] == '.' || id[0] == '-')
 		return false;
-	return strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") == n;
+	return strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") ==
+	       n;
 }

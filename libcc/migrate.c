@@ -120,8 +120,7 @@ out:
 	return rc;
 }
 
-int cc_migrate_status(struct cc_db *db, struct cc_migration_state **out, int *n,
-		      struct cc_err *err)
+int cc_migrate_status(struct cc_db *db, struct cc_migration_state **out, int *n, struct cc_err *err)
 {
 	const struct cc_migration *m = migrations(cc_db_engine_of(db));
 	struct cc_dbres r = CC_DBRES_INIT;

@@ -73,9 +73,10 @@ static int bind_filter(struct plan *p, const struct cc_filter *f, const char *v,
 	switch (f->type) {
 	case CC_FT_TIME:
 		if (cc_time_parse(v, &t) < 0)
-			return cc_err_set(err, CC_E_INVALID,
-					  "%s: '%s' is not an RFC 3339 time (e.g. 2026-01-31T00:00:00Z)",
-					  f->param, v);
+			return cc_err_set(
+				err, CC_E_INVALID,
+				"%s: '%s' is not an RFC 3339 time (e.g. 2026-01-31T00:00:00Z)",
+				f->param, v);
 		p->args[p->nargs] = CC_DB_TIME(t);
 		break;
 	case CC_FT_BOOL:
@@ -87,7 +88,8 @@ static int bind_filter(struct plan *p, const struct cc_filter *f, const char *v,
 		char *end;
 		long long n = strtoll(v, &end, 10);
 		if (!*v || *end)
-			return cc_err_set(err, CC_E_INVALID, "%s: '%s' is not an integer", f->param, v);
+			return cc_err_set(err, CC_E_INVALID, "%s: '%s' is not an integer", f->param,
+					  v);
 		p->args[p->nargs] = CC_DB_INT(n);
 		break;
 	}
@@ -136,8 +138,7 @@ static void add_raw_cond(struct plan *p, const char *text)
 
 /* keyset condition after the cursor row; NULLs sort first ascending, last descending */
 static int add_cursor(const struct cc_entity *e, const struct cc_field *sf, bool desc,
-		      const char *sortname, const char *cursor, struct plan *p,
-		      struct cc_err *err)
+		      const char *sortname, const char *cursor, struct plan *p, struct cc_err *err)
 {
 	const char *col = sf->column, *pk = cc_entity_pk(e)->column, *op = desc ? "<" : ">";
 	struct cc_buf cond = CC_BUF_INIT;

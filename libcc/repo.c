@@ -39,15 +39,14 @@ static void read_intv(const char *s, struct cc_intv *iv)
 
 	iv->v = cc_xcalloc(json_array_size(a) + 1, sizeof(int64_t));
 	iv->n = 0;
-	json_array_foreach(a, i, v) {
+	json_array_foreach (a, i, v) {
 		if (json_is_integer(v))
 			iv->v[iv->n++] = json_integer_value(v);
 	}
 	json_decref(a);
 }
 
-void cc_repo_row(const struct cc_entity *e, const struct cc_dbres *r, int row, int col0,
-		 void *obj)
+void cc_repo_row(const struct cc_entity *e, const struct cc_dbres *r, int row, int col0, void *obj)
 {
 	int col = col0;
 
@@ -278,8 +277,7 @@ int cc_repo_update(struct cc_dbc *c, const struct cc_entity *e, void *obj, struc
 	return rc;
 }
 
-int cc_repo_delete(struct cc_dbc *c, const struct cc_entity *e, const char *id,
-		   struct cc_err *err)
+int cc_repo_delete(struct cc_dbc *c, const struct cc_entity *e, const char *id, struct cc_err *err)
 {
 	struct cc_buf sql = CC_BUF_INIT;
 	struct cc_dbres r = CC_DBRES_INIT;
@@ -289,7 +287,8 @@ int cc_repo_delete(struct cc_dbc *c, const struct cc_entity *e, const char *id,
 		return cc_err_set(err, CC_E_CONFLICT, "%s records cannot be deleted", e->name);
 	cc_buf_addf(&sql, "DELETE FROM %s WHERE %s = $1", e->table, cc_entity_pk(e)->column);
 	if (cc_db_exec(c, sql.buf, CC_DB_ARGS(CC_DB_TEXT(id)), &r, err) == 0) {
-		rc = r.changes ? 0 : cc_err_set(err, CC_E_NOT_FOUND, "%s '%s' not found", e->name, id);
+		rc = r.changes ? 0
+			       : cc_err_set(err, CC_E_NOT_FOUND, "%s '%s' not found", e->name, id);
 	}
 	cc_dbres_release(&r);
 	cc_buf_release(&sql);
@@ -297,7 +296,7 @@ int cc_repo_delete(struct cc_dbc *c, const struct cc_entity *e, const char *id,
 }
 
 int cc_repo_fill(const struct cc_entity *e, const struct cc_dbres *r, int limit,
-		     struct cc_list *out)
+		 struct cc_list *out)
 {
 	int n = limit >= 0 && r->nrows > limit ? limit : r->nrows;
 

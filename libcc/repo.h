@@ -12,8 +12,8 @@ struct cc_buf;
 #define CC_PAGE_DEFAULT 50
 
 struct cc_query {
-	int page;      /* page mode: 1-based (0 = 1) */
-	int per_page;  /* 0 = CC_PAGE_DEFAULT */
+	int page;     /* page mode: 1-based (0 = 1) */
+	int per_page; /* 0 = CC_PAGE_DEFAULT */
 	bool cursor_mode;
 	const char *cursor; /* opaque token from a previous next_cursor, or NULL/"" */
 	const char *sort;   /* API sort name, '-' prefix = descending; NULL = entity default */
@@ -32,7 +32,10 @@ struct cc_list {
 	char *next_cursor; /* cursor mode: set when more rows may follow */
 };
 
-#define CC_LIST_INIT { NULL, 0, 0, NULL }
+#define CC_LIST_INIT                                                                               \
+	{                                                                                          \
+		NULL, 0, 0, NULL                                                                   \
+	}
 
 int cc_query_filter(struct cc_query *q, const char *param, const char *value, struct cc_err *err);
 
@@ -45,8 +48,7 @@ int cc_repo_get(struct cc_dbc *c, const struct cc_entity *e, const char *id, voi
 		struct cc_err *err);
 /* writes every updatable column of obj (full replace); CC_E_NOT_FOUND when absent */
 int cc_repo_update(struct cc_dbc *c, const struct cc_entity *e, void *obj, struct cc_err *err);
-int cc_repo_delete(struct cc_dbc *c, const struct cc_entity *e, const char *id,
-		   struct cc_err *err);
+int cc_repo_delete(struct cc_dbc *c, const struct cc_entity *e, const char *id, struct cc_err *err);
 int cc_repo_exists(struct cc_dbc *c, const struct cc_entity *e, const char *id, bool *out,
 		   struct cc_err *err);
 int cc_repo_list(struct cc_dbc *c, const struct cc_entity *e, const struct cc_query *q,
@@ -65,7 +67,6 @@ void cc_list_release(const struct cc_entity *e, struct cc_list *l);
 /* the SELECT column list of an entity, e.g. for joins ("t.id, t.name, ...") */
 void cc_repo_columns(const struct cc_entity *e, const char *alias, struct cc_buf *out);
 /* fills obj from a result row produced with cc_repo_columns */
-void cc_repo_row(const struct cc_entity *e, const struct cc_dbres *r, int row, int col0,
-		 void *obj);
+void cc_repo_row(const struct cc_entity *e, const struct cc_dbres *r, int row, int col0, void *obj);
 
 #endif

@@ -10,7 +10,10 @@ struct cc_strv {
 	size_t n;
 };
 
-#define CC_STRV_INIT { NULL, 0 }
+#define CC_STRV_INIT                                                                               \
+	{                                                                                          \
+		NULL, 0                                                                            \
+	}
 
 void cc_strv_push(struct cc_strv *sv, const char *s);
 void cc_strv_take(struct cc_strv *sv, char *s);

@@ -151,14 +151,15 @@ int cc_time_parse(const char *s, int64_t *us)
 	} else {
 		return -1;
 	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > mdays(y, mo) || h > 23 || mi > 59 ||
-	    se > 60 || oh > 23 || om > 59)
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > mdays(y, mo) || h > 23 || mi > 59 || se > 60 ||
+	    oh > 23 || om > 59)
 		return -1;
 	if (y == 1 && mo == 1 && d == 1 && !h && !mi && !se && !frac) {
 		*us = 0; /* Go's zero time means "unset" */
 		return 0;
 	}
-	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + (se == 60 ? 59 : se);
+	int64_t secs =
+		days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + (se == 60 ? 59 : se);
 	secs -= sign * (oh * 3600 + om * 60);
 	*us = secs * CC_USEC_PER_SEC + frac;
 	return 0;
@@ -169,8 +170,11 @@ int cc_duration_parse(const char *s, int64_t *us)
 	static const struct {
 		const char *unit;
 		int64_t mult;
-	} units[] = { { "ms", 1000 },	      { "us", 1 },	      { "s", CC_USEC_PER_SEC },
-		      { "m", 60 * CC_USEC_PER_SEC }, { "h", 3600 * CC_USEC_PER_SEC },
+	} units[] = { { "ms", 1000 },
+		      { "us", 1 },
+		      { "s", CC_USEC_PER_SEC },
+		      { "m", 60 * CC_USEC_PER_SEC },
+		      { "h", 3600 * CC_USEC_PER_SEC },
 		      { "d", 86400 * CC_USEC_PER_SEC } };
 	const char *p = s;
 	int64_t total = 0;
@@ -234,7 +238,8 @@ const char *cc_time_human(int64_t us, int64_t now, char out[CC_TIME_BUFSZ])
 		n = a / (86400 * 365), unit = "year";
 	}
 	if (d < 0)
-		snprintf(out, CC_TIME_BUFSZ, "%lld %s%s ago", (long long)n, unit, n == 1 ? "" : "s");
+		snprintf(out, CC_TIME_BUFSZ, "%lld %s%s ago", (long long)n, unit,
+			 n == 1 ? "" : "s");
 	else
 		snprintf(out, CC_TIME_BUFSZ, "in %lld %s%s", (long long)n, unit, n == 1 ? "" : "s");
 	return out;

@@ -108,10 +108,11 @@ static void test_api_core__audit_rows_written(void **state)
 	testapi_call(t, "POST", "/api/v1/teams", "{\"name\":\"audited\"}", NULL);
 	testapi_call(t, "GET", "/health", NULL, "");
 	api_audit_flush(t->app.audit);
-	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE "
-					  "resource_id = '/api/v1/teams' AND action = 'api_post' "
-					  "AND actor = 'api-key-user' AND details LIKE '%\"status\":201%'"),
-			 before + 1);
+	assert_int_equal(
+		testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE "
+				 "resource_id = '/api/v1/teams' AND action = 'api_post' "
+				 "AND actor = 'api-key-user' AND details LIKE '%\"status\":201%'"),
+		before + 1);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE "
 					  "resource_id = '/health'"),
 			 0);
@@ -120,7 +121,8 @@ static void test_api_core__audit_rows_written(void **state)
 	cc_sha256_hex("{\"name\":\"audited\"}", 18, hash);
 	hash[16] = '\0';
 	sql = cc_xasprintf("SELECT COUNT(*) FROM audit_events WHERE details LIKE "
-			   "'%%\"body_hash\":\"%s\"%%'", hash);
+			   "'%%\"body_hash\":\"%s\"%%'",
+			   hash);
 	assert_int_equal(testapi_count(t, sql), 1);
 	free(sql);
 }

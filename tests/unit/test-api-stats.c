@@ -13,15 +13,17 @@ static void fixtures(struct testapi *t, int nactive)
 	char ts[CC_TIME_BUFSZ], sql[1024];
 	int64_t now = cc_time_now();
 
-	testapi_sql(t, "INSERT INTO teams (id, name) VALUES ('t1', 'team');"
-		       "INSERT INTO owners (id, name, email, team_id) VALUES ('o1', 'o', 'o@x', 't1');"
-		       "INSERT INTO issuers (id, name, type) VALUES ('i1', 'iss', 'GenericCA');"
-		       "INSERT INTO renewal_policies (id, name, renewal_window_days) VALUES "
-		       "('rp', 'rp', 30)");
+	testapi_sql(t,
+		    "INSERT INTO teams (id, name) VALUES ('t1', 'team');"
+		    "INSERT INTO owners (id, name, email, team_id) VALUES ('o1', 'o', 'o@x', 't1');"
+		    "INSERT INTO issuers (id, name, type) VALUES ('i1', 'iss', 'GenericCA');"
+		    "INSERT INTO renewal_policies (id, name, renewal_window_days) VALUES "
+		    "('rp', 'rp', 30)");
 	/* more than 50 active certificates: v2.1 counted only the first 50 */
 	for (int i = 0; i < nactive; i++) {
 		snprintf(sql, sizeof(sql),
-			 "INSERT INTO managed_certificates (id, name, common_name, owner_id, team_id,"
+			 "INSERT INTO managed_certificates (id, name, common_name, owner_id, "
+			 "team_id,"
 			 " issuer_id, renewal_policy_id, status, expires_at) VALUES ('c%d', 'c%d',"
 			 " 'c%d.test', 'o1', 't1', 'i1', 'rp', 'Active', '%s')",
 			 i, i, i, cc_time_format_db(now + 90 * DAY, ts));
@@ -43,7 +45,8 @@ static void fixtures(struct testapi *t, int nactive)
 	testapi_sql(t, sql);
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO jobs (id, type, certificate_id, status, completed_at) VALUES "
-		 "('j1', 'Renewal', 'c0', 'Completed', '%s'), ('j2', 'Renewal', 'c1', 'Failed', '%s'),"
+		 "('j1', 'Renewal', 'c0', 'Completed', '%s'), ('j2', 'Renewal', 'c1', 'Failed', "
+		 "'%s'),"
 		 " ('j3', 'Renewal', 'e1', 'AwaitingCSR', NULL)",
 		 cc_time_format_db(now, ts), cc_time_format_db(now, ts));
 	testapi_sql(t, sql);
@@ -82,7 +85,7 @@ static void test_api_stats__by_status_and_timelines(void **state)
 
 	fixtures(t, 5);
 	assert_status(t, "GET", "/api/v1/stats/certificates-by-status", NULL, 200);
-	json_array_foreach(t->json, i, row) {
+	json_array_foreach (t->json, i, row) {
 		if (!strcmp(json_string_value(json_object_get(row, "status")), "Expiring"))
 			expiring = (int)num(row, "count");
 		if (!strcmp(json_string_value(json_object_get(row, "status")), "Active"))
@@ -108,11 +111,16 @@ static void test_api_stats__by_status_and_timelines(void **state)
 static void test_api_stats__metrics(void **state)
 {
 	struct testapi *t = TAPI(state);
-	const char *names[] = { "certctl_certificate_total", "certctl_certificate_active",
-				"certctl_certificate_expiring_soon", "certctl_certificate_expired",
-				"certctl_certificate_revoked", "certctl_agent_total",
-				"certctl_agent_online", "certctl_job_pending",
-				"certctl_job_completed_total", "certctl_job_failed_total",
+	const char *names[] = { "certctl_certificate_total",
+				"certctl_certificate_active",
+				"certctl_certificate_expiring_soon",
+				"certctl_certificate_expired",
+				"certctl_certificate_revoked",
+				"certctl_agent_total",
+				"certctl_agent_online",
+				"certctl_job_pending",
+				"certctl_job_completed_total",
+				"certctl_job_failed_total",
 				"certctl_uptime_seconds" };
 
 	fixtures(t, 2);

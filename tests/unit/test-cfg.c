@@ -46,10 +46,14 @@ static void test_cfg__defaults(void **state)
 
 static void test_cfg__environment(void **state)
 {
-	char *env[] = { "CERTCTL_SERVER_PORT=9000",     "CERTCTL_RATE_LIMIT_ENABLED=false",
-			"CERTCTL_CORS_ORIGINS= a , b ,", "CERTCTL_LOG_LEVEL=debug",
-			"CERTCTL_DATABASE_URL=postgres://u:p@h/db", "CERTCTL_SERVER_HOST=",
-			"HOME=/nonexistent-home",	NULL };
+	char *env[] = { "CERTCTL_SERVER_PORT=9000",
+			"CERTCTL_RATE_LIMIT_ENABLED=false",
+			"CERTCTL_CORS_ORIGINS= a , b ,",
+			"CERTCTL_LOG_LEVEL=debug",
+			"CERTCTL_DATABASE_URL=postgres://u:p@h/db",
+			"CERTCTL_SERVER_HOST=",
+			"HOME=/nonexistent-home",
+			NULL };
 	struct cc_cfg cfg;
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_strv l = CC_STRV_INIT;
@@ -89,7 +93,8 @@ static void test_cfg__validation_names_the_variable(void **state)
 	expect_bad("CERTCTL_LOG_LEVEL=loud", "'loud' is not one of debug|info|warn|error");
 	expect_bad("CERTCTL_RATE_LIMIT_ENABLED=maybe", "CERTCTL_RATE_LIMIT_ENABLED");
 	expect_bad("CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL=soon", "not a duration");
-	expect_bad("CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL=0s", "'0s' is too short (at least 1s)");
+	expect_bad("CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL=0s",
+		   "'0s' is too short (at least 1s)");
 	expect_bad("CERTCTL_SCHEDULER_RENEWAL_CHECK_INTERVAL=30s", "at least 1m");
 	expect_bad("CERTCTL_DATABASE_URL=mysql://u:secret@h/db", "'mysql://***@h/db'");
 	expect_bad("CERTCTL_DATABASE_URL=mysql://x", "CERTCTL_DATABASE_URL");

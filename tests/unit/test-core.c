@@ -44,10 +44,16 @@ static void test_core__time_roundtrip(void **state)
 
 static void test_core__time_rejects_garbage(void **state)
 {
-	static const char *bad[] = { "", "2026-11-28", "2026-13-01T00:00:00Z",
-				     "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z",
-				     "2026-11-28T24:00:00Z", "2026-11-28T10:16:27", "yesterday",
-				     "2026-11-28T10:16:27Zjunk", "2026-11-28T10:16:27.Z" };
+	static const char *bad[] = { "",
+				     "2026-11-28",
+				     "2026-13-01T00:00:00Z",
+				     "2026-02-30T00:00:00Z",
+				     "2025-02-29T00:00:00Z",
+				     "2026-11-28T24:00:00Z",
+				     "2026-11-28T10:16:27",
+				     "yesterday",
+				     "2026-11-28T10:16:27Zjunk",
+				     "2026-11-28T10:16:27.Z" };
 	int64_t us;
 
 	(void)state;

@@ -43,8 +43,12 @@ static const struct cc_field sample_fields[] = {
 };
 
 static const struct cc_entity sample_entity = {
-	.name = "sample", .table = "samples", .id_prefix = "smp", .size = sizeof(struct sample),
-	.fields = sample_fields, .nfields = sizeof(sample_fields) / sizeof(sample_fields[0]),
+	.name = "sample",
+	.table = "samples",
+	.id_prefix = "smp",
+	.size = sizeof(struct sample),
+	.fields = sample_fields,
+	.nfields = sizeof(sample_fields) / sizeof(sample_fields[0]),
 	.default_sort = "when",
 };
 
@@ -63,8 +67,9 @@ static void test_entity__to_json_defaults_and_omits(void **state)
 
 	(void)state;
 	out = dump(cc_obj_to_json(&sample_entity, &s));
-	assert_string_equal(out, "{\"count\":0,\"id\":\"\",\"label\":\"\",\"meta\":null,\"on\":false,"
-				 "\"server_only\":\"\",\"tags\":[],\"when\":\"0001-01-01T00:00:00Z\"}");
+	assert_string_equal(out,
+			    "{\"count\":0,\"id\":\"\",\"label\":\"\",\"meta\":null,\"on\":false,"
+			    "\"server_only\":\"\",\"tags\":[],\"when\":\"0001-01-01T00:00:00Z\"}");
 	free(out);
 }
 
@@ -85,9 +90,10 @@ static void test_entity__from_json_roundtrip(void **state)
 	assert_null(s.server_only);
 	assert_int_equal(s.ports.n, 2);
 	out = dump(cc_obj_to_json(&sample_entity, &s));
-	assert_string_equal(out, "{\"count\":7,\"id\":\"smp-1\",\"label\":\"a\\\"b\",\"meta\":{\"k\":[1]},"
-				 "\"note\":\"n\",\"on\":true,\"ports\":[443,8443],\"server_only\":\"\","
-				 "\"tags\":[\"x\",\"y\"],\"when\":\"2026-01-02T03:04:05.5Z\"}");
+	assert_string_equal(
+		out, "{\"count\":7,\"id\":\"smp-1\",\"label\":\"a\\\"b\",\"meta\":{\"k\":[1]},"
+		     "\"note\":\"n\",\"on\":true,\"ports\":[443,8443],\"server_only\":\"\","
+		     "\"tags\":[\"x\",\"y\"],\"when\":\"2026-01-02T03:04:05.5Z\"}");
 	free(out);
 	json_decref(j);
 	cc_strv_release(&present);

@@ -16,10 +16,10 @@
 #define HOUR (3600 * CC_USEC_PER_SEC)
 #define ITEM(type, l, i) ((struct type *)(l).items[i])
 /* call fails with err.code == want */
-#define ASSERT_ERR(call, want)                          \
-	do {                                            \
-		assert_int_equal((call), -1);           \
-		assert_int_equal(err.code, (want));     \
+#define ASSERT_ERR(call, want)                                                                     \
+	do {                                                                                       \
+		assert_int_equal((call), -1);                                                      \
+		assert_int_equal(err.code, (want));                                                \
 	} while (0)
 
 static void exec_sql(struct testdb *t, const char *sql, const struct cc_dbarg *args, int n)
@@ -48,8 +48,9 @@ static void seed(struct testdb *t)
 		snprintf(cert, sizeof(cert), "cert-%d", i);
 		EXEC(t, "INSERT INTO issuers (id, name, type) VALUES ($1, $2, $3)", CC_DB_TEXT(iss),
 		     CC_DB_TEXT(iss), CC_DB_TEXT("GenericCA"));
-		EXEC(t, "INSERT INTO agents (id, name, hostname, api_key_hash) "
-			"VALUES ($1, $2, $3, $4)",
+		EXEC(t,
+		     "INSERT INTO agents (id, name, hostname, api_key_hash) "
+		     "VALUES ($1, $2, $3, $4)",
 		     CC_DB_TEXT(agent), CC_DB_TEXT(agent), CC_DB_TEXT("host"), CC_DB_TEXT("hash"));
 		EXEC(t,
 		     "INSERT INTO managed_certificates (id, name, common_name, owner_id, team_id, "
@@ -215,10 +216,10 @@ static void test_repo_discovery__revocation_crud(void **state)
 	const struct cc_entity *e = &cc_revocation_entity;
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_revocation r, got = { 0 };
-	static const char *const keys[] = {
-		"id", "certificate_id", "serial_number", "reason", "revoked_by", "revoked_at",
-		"issuer_id", "issuer_notified", "created_at", NULL
-	};
+	static const char *const keys[] = { "id",	 "certificate_id",  "serial_number",
+					    "reason",	 "revoked_by",	    "revoked_at",
+					    "issuer_id", "issuer_notified", "created_at",
+					    NULL };
 
 	seed(t);
 	new_rev(&r, NULL, "cert-1", "0a1b", "iss-1", 0);
@@ -349,10 +350,15 @@ static void test_repo_discovery__scans(void **state)
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_discovery_scan s, got = { 0 };
 	int64_t base = cc_time_now() - 10 * HOUR;
-	static const char *const keys[] = {
-		"id", "agent_id", "directories", "certificates_found", "certificates_new",
-		"errors_count", "scan_duration_ms", "started_at", NULL
-	};
+	static const char *const keys[] = { "id",
+					    "agent_id",
+					    "directories",
+					    "certificates_found",
+					    "certificates_new",
+					    "errors_count",
+					    "scan_duration_ms",
+					    "started_at",
+					    NULL };
 
 	seed(t);
 	new_scan(&s, NULL, "agent-1", 0);
@@ -417,10 +423,10 @@ static void test_repo_discovery__dcert_crud(void **state)
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_discovered_cert d, got = { 0 };
 	static const char *const keys[] = {
-		"id", "fingerprint_sha256", "common_name", "sans", "serial_number", "issuer_dn",
-		"subject_dn", "key_algorithm", "key_size", "is_ca", "source_path", "source_format",
-		"agent_id", "status", "first_seen_at", "last_seen_at", "created_at", "updated_at",
-		NULL
+		"id",		"fingerprint_sha256", "common_name",   "sans",	   "serial_number",
+		"issuer_dn",	"subject_dn",	      "key_algorithm", "key_size", "is_ca",
+		"source_path",	"source_format",      "agent_id",      "status",   "first_seen_at",
+		"last_seen_at", "created_at",	      "updated_at",    NULL
 	};
 
 	seed(t);
@@ -638,10 +644,10 @@ static void test_repo_discovery__nst_crud(void **state)
 	const struct cc_entity *e = &cc_network_scan_target_entity;
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_network_scan_target n, got = { 0 };
-	static const char *const keys[] = {
-		"id", "name", "cidrs", "ports", "enabled", "scan_interval_hours", "timeout_ms",
-		"created_at", "updated_at", NULL
-	};
+	static const char *const keys[] = { "id",	  "name",	"cidrs",
+					    "ports",	  "enabled",	"scan_interval_hours",
+					    "timeout_ms", "created_at", "updated_at",
+					    NULL };
 
 	new_nst(&n, NULL, "dmz", true, 0);
 	insert(t, e, &n);
@@ -732,13 +738,26 @@ static void test_repo_discovery__hc_crud(void **state)
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_health_check h, got = { 0 };
 	int64_t now = cc_time_now();
-	static const char *const keys[] = {
-		"id", "endpoint", "expected_fingerprint", "observed_fingerprint", "status",
-		"consecutive_failures", "response_time_ms", "tls_version", "cipher_suite",
-		"cert_subject", "cert_issuer", "failure_reason", "degraded_threshold",
-		"down_threshold", "check_interval_seconds", "enabled", "acknowledged", "created_at",
-		"updated_at", NULL
-	};
+	static const char *const keys[] = { "id",
+					    "endpoint",
+					    "expected_fingerprint",
+					    "observed_fingerprint",
+					    "status",
+					    "consecutive_failures",
+					    "response_time_ms",
+					    "tls_version",
+					    "cipher_suite",
+					    "cert_subject",
+					    "cert_issuer",
+					    "failure_reason",
+					    "degraded_threshold",
+					    "down_threshold",
+					    "check_interval_seconds",
+					    "enabled",
+					    "acknowledged",
+					    "created_at",
+					    "updated_at",
+					    NULL };
 
 	seed(t);
 	new_hc(&h, NULL, NULL, true, 0, 300);
@@ -886,10 +905,10 @@ static void test_repo_discovery__hh_crud(void **state)
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_health_check h;
 	struct cc_health_history x, got = { 0 };
-	static const char *const keys[] = {
-		"id", "health_check_id", "status", "response_time_ms", "fingerprint",
-		"failure_reason", "checked_at", NULL
-	};
+	static const char *const keys[] = { "id",	   "health_check_id",
+					    "status",	   "response_time_ms",
+					    "fingerprint", "failure_reason",
+					    "checked_at",  NULL };
 
 	add(t, &cc_health_check_entity, new_hc(&h, "hc-1", NULL, true, 0, 300));
 	new_hh(&x, "hc-1", "healthy", 0);

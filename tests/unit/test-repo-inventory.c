@@ -20,12 +20,6 @@
 #define SEC CC_USEC_PER_SEC
 #define T0 (INT64_C(1767225600) * SEC) /* 2026-01-01T00:00:00Z */
 
-
-
-
-
-
-
 static void mk_team(struct testdb *t, const char *id)
 {
 	struct cc_team o = { .id = xdup(id), .name = xdup(id) };
@@ -35,7 +29,9 @@ static void mk_team(struct testdb *t, const char *id)
 
 static void mk_owner(struct testdb *t, const char *id, const char *team)
 {
-	struct cc_owner o = { .id = xdup(id), .name = xdup(id), .email = xdup("x@example.com"),
+	struct cc_owner o = { .id = xdup(id),
+			      .name = xdup(id),
+			      .email = xdup("x@example.com"),
 			      .team_id = xdup(team) };
 
 	insert_free(t, &cc_owner_entity, &o);
@@ -43,15 +39,17 @@ static void mk_owner(struct testdb *t, const char *id, const char *team)
 
 static void mk_issuer(struct testdb *t, const char *id, const char *type, bool enabled)
 {
-	struct cc_issuer o = { .id = xdup(id), .name = xdup(id), .type = xdup(type),
-			       .enabled = enabled };
+	struct cc_issuer o = {
+		.id = xdup(id), .name = xdup(id), .type = xdup(type), .enabled = enabled
+	};
 
 	insert_free(t, &cc_issuer_entity, &o);
 }
 
 static void mk_rp(struct testdb *t, const char *id)
 {
-	struct cc_renewal_policy o = { .id = xdup(id), .name = xdup(id),
+	struct cc_renewal_policy o = { .id = xdup(id),
+				       .name = xdup(id),
 				       .renewal_window_days = 30 };
 
 	insert_free(t, &cc_renewal_policy_entity, &o);
@@ -59,8 +57,11 @@ static void mk_rp(struct testdb *t, const char *id)
 
 static void mk_agent_hb(struct testdb *t, const char *id, const char *status, int64_t hb)
 {
-	struct cc_agent o = { .id = xdup(id), .name = xdup(id), .hostname = xdup("host-1"),
-			      .status = xdup(status), .last_heartbeat_at = hb,
+	struct cc_agent o = { .id = xdup(id),
+			      .name = xdup(id),
+			      .hostname = xdup("host-1"),
+			      .status = xdup(status),
+			      .last_heartbeat_at = hb,
 			      .api_key_hash = xdup("hash") };
 
 	insert_free(t, &cc_agent_entity, &o);
@@ -78,10 +79,15 @@ static void mk_parents(struct testdb *t)
 static void mk_cert(struct testdb *t, const char *id, const char *status, int64_t created)
 {
 	struct cc_certificate o = {
-		.id = xdup(id), .name = xdup(id), .common_name = xdup("a.example"),
-		.owner_id = xdup("owner-1"), .team_id = xdup("team-1"),
-		.issuer_id = xdup("issuer-1"), .renewal_policy_id = xdup("rp-1"),
-		.status = xdup(status), .created_at = created,
+		.id = xdup(id),
+		.name = xdup(id),
+		.common_name = xdup("a.example"),
+		.owner_id = xdup("owner-1"),
+		.team_id = xdup("team-1"),
+		.issuer_id = xdup("issuer-1"),
+		.renewal_policy_id = xdup("rp-1"),
+		.status = xdup(status),
+		.created_at = created,
 	};
 
 	insert_free(t, &cc_certificate_entity, &o);
@@ -90,10 +96,13 @@ static void mk_cert(struct testdb *t, const char *id, const char *status, int64_
 static void mk_version(struct testdb *t, const char *id, const char *cert, const char *fp,
 		       int64_t created)
 {
-	struct cc_cert_version o = { .id = xdup(id), .certificate_id = xdup(cert),
-				     .serial_number = xdup("01"), .not_before = T0,
+	struct cc_cert_version o = { .id = xdup(id),
+				     .certificate_id = xdup(cert),
+				     .serial_number = xdup("01"),
+				     .not_before = T0,
 				     .not_after = T0 + 90 * 86400 * SEC,
-				     .fingerprint_sha256 = xdup(fp), .pem_chain = xdup("PEM"),
+				     .fingerprint_sha256 = xdup(fp),
+				     .pem_chain = xdup("PEM"),
 				     .created_at = created };
 
 	insert_free(t, &cc_cert_version_entity, &o);
@@ -161,7 +170,8 @@ static void test_repo_inventory__owner(void **state)
 {
 	struct testdb *t = TDB(state);
 	struct cc_err err = CC_ERR_INIT;
-	struct cc_owner got = { 0 }, o = { .name = xdup(NASTY), .email = xdup("ops@example.com"),
+	struct cc_owner got = { 0 }, o = { .name = xdup(NASTY),
+					   .email = xdup("ops@example.com"),
 					   .team_id = xdup("team-1") };
 
 	mk_team(t, "team-1");
@@ -215,8 +225,10 @@ static void test_repo_inventory__renewal_policy(void **state)
 {
 	struct testdb *t = TDB(state);
 	struct cc_err err = CC_ERR_INIT;
-	struct cc_renewal_policy got = { 0 }, p = { .name = xdup(NASTY), .renewal_window_days = 30,
-						    .auto_renew = true, .max_retries = 5,
+	struct cc_renewal_policy got = { 0 }, p = { .name = xdup(NASTY),
+						    .renewal_window_days = 30,
+						    .auto_renew = true,
+						    .max_retries = 5,
 						    .retry_interval_minutes = 15 };
 
 	insert_ok(t, &cc_renewal_policy_entity, &p);
@@ -297,7 +309,7 @@ static void test_repo_inventory__issuer(void **state)
 	assert_memory_equal(got.encrypted_config.p, secret, sizeof(secret));
 	assert_int_equal(got.last_tested_at, 0);
 	expect_json_key(&cc_issuer_entity, &got, "config",
-		    "{\"directory_url\":\"https://acme.example/dir\"}");
+			"{\"directory_url\":\"https://acme.example/dir\"}");
 	expect_keys(&cc_issuer_entity, &got,
 		    "config created_at enabled id name source test_status type updated_at");
 
@@ -347,7 +359,8 @@ static void test_repo_inventory__agent(void **state)
 {
 	struct testdb *t = TDB(state);
 	struct cc_err err = CC_ERR_INIT;
-	struct cc_agent got = { 0 }, a = { .name = xdup(NASTY), .hostname = xdup("web-1"),
+	struct cc_agent got = { 0 }, a = { .name = xdup(NASTY),
+					   .hostname = xdup("web-1"),
 					   .api_key_hash = xdup("0123abcd") };
 	struct cc_strv dirs = CC_STRV_INIT;
 
@@ -411,8 +424,10 @@ static void test_repo_inventory__agent_heartbeat(void **state)
 	struct testdb *t = TDB(state);
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_agent got = { 0 };
-	struct cc_agent meta = { .os = (char *)"linux", .architecture = (char *)"",
-				 .ip_address = (char *)"10.0.0.7", .version = (char *)"3.0;'x",
+	struct cc_agent meta = { .os = (char *)"linux",
+				 .architecture = (char *)"",
+				 .ip_address = (char *)"10.0.0.7",
+				 .version = (char *)"3.0;'x",
 				 .hostname = NULL };
 
 	mk_agent_hb(t, "agent-1", "Offline", 0);
@@ -479,8 +494,11 @@ static void test_repo_inventory__target(void **state)
 	struct testdb *t = TDB(state);
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_target got = { 0 }, tg = {
-		.name = xdup(NASTY), .type = xdup("NGINX"), .agent_id = xdup("agent-1"),
-		.enabled = true, .config = json_pack("{s:s}", "cert_path", "/etc/nginx/a'b;.pem"),
+		.name = xdup(NASTY),
+		.type = xdup("NGINX"),
+		.agent_id = xdup("agent-1"),
+		.enabled = true,
+		.config = json_pack("{s:s}", "cert_path", "/etc/nginx/a'b;.pem"),
 		.encrypted_config = { (unsigned char *)xdup("{\"k\":1}"), 7 },
 	};
 
@@ -496,7 +514,8 @@ static void test_repo_inventory__target(void **state)
 	assert_string_equal(got.agent_id, "agent-1");
 	assert_int_equal(got.encrypted_config.n, 7);
 	assert_memory_equal(got.encrypted_config.p, "{\"k\":1}", 7);
-	expect_json_key(&cc_target_entity, &got, "config", "{\"cert_path\":\"/etc/nginx/a'b;.pem\"}");
+	expect_json_key(&cc_target_entity, &got, "config",
+			"{\"cert_path\":\"/etc/nginx/a'b;.pem\"}");
 	expect_keys(&cc_target_entity, &got,
 		    "agent_id config created_at enabled id name source test_status type "
 		    "updated_at");
@@ -534,9 +553,12 @@ static void test_repo_inventory__certificate(void **state)
 	struct testdb *t = TDB(state);
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_certificate got = { 0 }, c = {
-		.name = xdup(NASTY), .common_name = xdup("www.example.com"),
-		.owner_id = xdup("owner-1"), .team_id = xdup("team-1"),
-		.issuer_id = xdup("issuer-1"), .renewal_policy_id = xdup("rp-1"),
+		.name = xdup(NASTY),
+		.common_name = xdup("www.example.com"),
+		.owner_id = xdup("owner-1"),
+		.team_id = xdup("team-1"),
+		.issuer_id = xdup("issuer-1"),
+		.renewal_policy_id = xdup("rp-1"),
 	};
 
 	mk_parents(t);
@@ -579,7 +601,8 @@ static void test_repo_inventory__certificate(void **state)
 	assert_int_equal(got.revoked_at, T0 + SEC);
 	assert_int_equal(got.sans.n, 0);
 	expect_json_key(&cc_certificate_entity, &got, "tags", "{\"app\":\"x'; --\"}");
-	expect_json_key(&cc_certificate_entity, &got, "last_renewal_at", "\"2026-01-01T00:00:00Z\"");
+	expect_json_key(&cc_certificate_entity, &got, "last_renewal_at",
+			"\"2026-01-01T00:00:00Z\"");
 	expect_keys(&cc_certificate_entity, &got,
 		    "certificate_profile_id common_name created_at environment expires_at id "
 		    "issuer_id last_renewal_at name owner_id renewal_policy_id revocation_reason "
@@ -588,15 +611,18 @@ static void test_repo_inventory__certificate(void **state)
 	/* server-controlled fields are not taken from request bodies; target_ids is */
 	expect_body(&cc_certificate_entity,
 		    "{\"revoked_at\":\"2026-01-01T00:00:00Z\",\"revocation_reason\":\"x\","
-		    "\"last_renewal_at\":\"2026-01-01T00:00:00Z\"}", 0);
+		    "\"last_renewal_at\":\"2026-01-01T00:00:00Z\"}",
+		    0);
 	expect_body(&cc_certificate_entity, "{\"target_ids\":[\"target-1\"]}", 1);
 
 	/* unknown owner, issuer, profile */
 	set_str(&got.owner_id, "owner-missing");
 	expect_err(cc_repo_update(t->c, &cc_certificate_entity, &got, &err), &err, CC_E_CONFLICT);
 	cc_obj_release(&cc_certificate_entity, &c);
-	c = (struct cc_certificate){ .name = xdup("other"), .common_name = xdup("o"),
-				     .owner_id = xdup("owner-1"), .team_id = xdup("team-1"),
+	c = (struct cc_certificate){ .name = xdup("other"),
+				     .common_name = xdup("o"),
+				     .owner_id = xdup("owner-1"),
+				     .team_id = xdup("team-1"),
 				     .issuer_id = xdup("issuer-missing"),
 				     .renewal_policy_id = xdup("rp-1") };
 	expect_err(cc_repo_insert(t->c, &cc_certificate_entity, &c, &err), &err, CC_E_CONFLICT);
@@ -706,7 +732,7 @@ static void test_repo_inventory__certificate_targets(void **state)
 	assert_int_equal(got.target_ids.n, 0); /* the generic repository leaves it alone */
 	assert_int_equal(cc_certificate_load_targets(t->c, &got, &err), 0);
 	expect_json_key(&cc_certificate_entity, &got, "target_ids",
-		    "[\"target-C\",\"target-a\",\"target-b\",\"target-x'y;z\"]");
+			"[\"target-C\",\"target-a\",\"target-b\",\"target-x'y;z\"]");
 
 	/* replaced, not merged; loading twice does not accumulate */
 	cc_strv_release(&ids);
@@ -791,8 +817,11 @@ static void test_repo_inventory__cert_version(void **state)
 	struct testdb *t = TDB(state);
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_cert_version got = { 0 }, v = {
-		.certificate_id = xdup("cert-1"), .serial_number = xdup("0a:ff"), .not_before = T0,
-		.not_after = T0 + 90 * 86400 * SEC, .fingerprint_sha256 = xdup("ab12"),
+		.certificate_id = xdup("cert-1"),
+		.serial_number = xdup("0a:ff"),
+		.not_before = T0,
+		.not_after = T0 + 90 * 86400 * SEC,
+		.fingerprint_sha256 = xdup("ab12"),
 		.pem_chain = xdup("-----BEGIN CERTIFICATE-----\n'; DROP TABLE x; --\n"),
 	};
 
@@ -832,8 +861,10 @@ static void test_repo_inventory__cert_version(void **state)
 	/* unknown certificate; fingerprint taken */
 	cc_obj_release(&cc_cert_version_entity, &v);
 	v = (struct cc_cert_version){ .certificate_id = xdup("cert-missing"),
-				      .serial_number = xdup("1"), .not_before = T0,
-				      .not_after = T0, .fingerprint_sha256 = xdup("ef56"),
+				      .serial_number = xdup("1"),
+				      .not_before = T0,
+				      .not_after = T0,
+				      .fingerprint_sha256 = xdup("ef56"),
 				      .pem_chain = xdup("P") };
 	expect_err(cc_repo_insert(t->c, &cc_cert_version_entity, &v, &err), &err, CC_E_CONFLICT);
 	set_str(&v.certificate_id, "cert-1");

@@ -21,31 +21,18 @@
 #define T0 (INT64_C(1767225600) * SEC) /* 2026-01-01T00:00:00Z */
 #define RACE_JOBS 200
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 /* ---- fixtures by raw SQL: these tables belong to other modules ---- */
-
-
-
 
 static void mk_job(struct testdb *t, const char *id, const char *type, const char *status,
 		   const char *cert, int64_t scheduled, int64_t created)
 {
-	struct cc_job j = { .id = xdup(id), .type = xdup(type), .status = xdup(status),
-			    .certificate_id = xdup(cert), .max_attempts = 3,
-			    .scheduled_at = scheduled, .created_at = created };
+	struct cc_job j = { .id = xdup(id),
+			    .type = xdup(type),
+			    .status = xdup(status),
+			    .certificate_id = xdup(cert),
+			    .max_attempts = 3,
+			    .scheduled_at = scheduled,
+			    .created_at = created };
 
 	insert_free(t, &cc_job_entity, &j);
 }
@@ -66,7 +53,7 @@ static void test_repo_ops__job_crud(void **state)
 	j.max_attempts = 3;
 	insert_ok(t, &cc_job_entity, &j);
 	assert_true(!strncmp(j.id, "job-", 4));
-	assert_string_equal(j.status, "Pending");		/* DB default */
+	assert_string_equal(j.status, "Pending");	       /* DB default */
 	assert_string_equal(j.verification_status, "pending"); /* DB default */
 	assert_true(j.created_at > 0);
 	expect_keys(&cc_job_entity, &j,
@@ -134,9 +121,12 @@ static void test_repo_ops__job_list_filters(void **state)
 	mk_target(t, "target-1", "agent-1");
 	mk_job(t, "job-a", "Renewal", "Pending", "cert-1", 0, T0);
 	mk_job(t, "job-b", "Renewal", "Failed", "cert-1", 0, T0 + 10 * SEC);
-	j = (struct cc_job){ .id = xdup("job-c"), .type = xdup("Deployment"),
-			     .status = xdup("Pending"), .certificate_id = xdup("cert-2"),
-			     .target_id = xdup("target-1"), .agent_id = xdup("agent-1"),
+	j = (struct cc_job){ .id = xdup("job-c"),
+			     .type = xdup("Deployment"),
+			     .status = xdup("Pending"),
+			     .certificate_id = xdup("cert-2"),
+			     .target_id = xdup("target-1"),
+			     .agent_id = xdup("agent-1"),
 			     .created_at = T0 + 20 * SEC };
 	insert_free(t, &cc_job_entity, &j);
 
@@ -147,7 +137,7 @@ static void test_repo_ops__job_list_filters(void **state)
 	expect_filter2(t, &cc_job_entity, "agent_id", "agent-1", 1, "agent-9");
 	expect_filter2(t, &cc_job_entity, "target_id", "target-1", 1, NASTY);
 	expect_filter2(t, &cc_job_entity, "created_after", cc_time_format(T0 + 5 * SEC, ts), 2,
-		      "2030-01-01T00:00:00Z");
+		       "2030-01-01T00:00:00Z");
 
 	/* newest first */
 	assert_int_equal(cc_repo_list(t->c, &cc_job_entity, &q, &l, &err), 0);
@@ -168,8 +158,8 @@ static void test_repo_ops__job_list_filters(void **state)
 }
 
 /* the stored job has this status, last_error, started_at and completed_at */
-static void expect_job(struct testdb *t, const char *id, const char *status,
-		       const char *last_error, int64_t started, int64_t completed)
+static void expect_job(struct testdb *t, const char *id, const char *status, const char *last_error,
+		       int64_t started, int64_t completed)
 {
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_job j = { 0 };
@@ -314,8 +304,7 @@ static void test_repo_ops__job_claim_race(void **state)
 				fail_msg("job %s claimed twice", cl[i].ids.v[k]);
 			total++;
 		}
-		print_message("claimer %d: %zu jobs, %d retries\n", i, cl[i].ids.n,
-			      cl[i].retries);
+		print_message("claimer %d: %zu jobs, %d retries\n", i, cl[i].ids.n, cl[i].retries);
 		cc_strv_release(&cl[i].ids);
 	}
 	assert_int_equal(total, RACE_JOBS);
@@ -366,8 +355,11 @@ static void test_repo_ops__job_set_status(void **state)
 
 static void mk_rule(struct testdb *t, const char *id, const char *type, bool enabled)
 {
-	struct cc_policy_rule r = { .id = xdup(id), .name = xdup(id), .type = xdup(type),
-				    .config = json_object(), .enabled = enabled };
+	struct cc_policy_rule r = { .id = xdup(id),
+				    .name = xdup(id),
+				    .type = xdup(type),
+				    .config = json_object(),
+				    .enabled = enabled };
 
 	insert_free(t, &cc_policy_rule_entity, &r);
 }
@@ -409,7 +401,8 @@ static void test_repo_ops__policy_rule_crud(void **state)
 	cc_obj_release(&cc_policy_rule_entity, &got);
 	got = (struct cc_policy_rule){ .name = xdup("no-config"), .type = xdup("AllowedIssuers") };
 	insert_fails(t, &cc_policy_rule_entity, &got, CC_E_INVALID);
-	got = (struct cc_policy_rule){ .name = xdup(NASTY), .type = xdup("AllowedIssuers"),
+	got = (struct cc_policy_rule){ .name = xdup(NASTY),
+				       .type = xdup("AllowedIssuers"),
 				       .config = json_object() };
 	insert_fails(t, &cc_policy_rule_entity, &got, CC_E_CONFLICT);
 
@@ -427,8 +420,10 @@ static void test_repo_ops__policy_rule_crud(void **state)
 static int add_violation(struct testdb *t, const char *id, const char *cert, const char *rule,
 			 const char *severity, struct cc_err *err)
 {
-	struct cc_policy_violation v = { .id = xdup(id), .certificate_id = xdup(cert),
-					 .rule_id = xdup(rule), .message = xdup("m"),
+	struct cc_policy_violation v = { .id = xdup(id),
+					 .certificate_id = xdup(cert),
+					 .rule_id = xdup(rule),
+					 .message = xdup("m"),
 					 .severity = xdup(severity) };
 	int rc = cc_repo_insert(t->c, &cc_policy_violation_entity, &v, err);
 
@@ -446,7 +441,8 @@ static void test_repo_ops__policy_violation_crud(void **state)
 	mk_rule(t, "rule-1", "AllowedDomains", true);
 	mk_rule(t, "rule-2", "RenewalLeadTime", true);
 	v = (struct cc_policy_violation){ .certificate_id = xdup("cert-1"),
-					  .rule_id = xdup("rule-1"), .message = xdup(NASTY),
+					  .rule_id = xdup("rule-1"),
+					  .message = xdup(NASTY),
 					  .severity = xdup("Warning") };
 	insert_ok(t, &cc_policy_violation_entity, &v);
 	assert_true(!strncmp(v.id, "violation-", 10));
@@ -495,9 +491,12 @@ static void unique_token(char *buf, size_t n, const char *what)
 static void mk_audit(struct testdb *t, const char *actor, const char *actor_type,
 		     const char *action, const char *res_type, const char *res_id, int64_t at)
 {
-	struct cc_audit_event a = { .actor = xdup(actor), .actor_type = xdup(actor_type),
-				    .action = xdup(action), .resource_type = xdup(res_type),
-				    .resource_id = xdup(res_id), .timestamp = at };
+	struct cc_audit_event a = { .actor = xdup(actor),
+				    .actor_type = xdup(actor_type),
+				    .action = xdup(action),
+				    .resource_type = xdup(res_type),
+				    .resource_id = xdup(res_id),
+				    .timestamp = at };
 
 	insert_free(t, &cc_audit_event_entity, &a);
 }
@@ -551,9 +550,12 @@ static void test_repo_ops__audit_append_only(void **state)
 
 	/* the id is the primary key */
 	cc_obj_release(&cc_audit_event_entity, &got);
-	got = (struct cc_audit_event){ .id = xdup(a.id), .actor = xdup("x"),
-				       .actor_type = xdup("System"), .action = xdup("x"),
-				       .resource_type = xdup("x"), .resource_id = xdup(res) };
+	got = (struct cc_audit_event){ .id = xdup(a.id),
+				       .actor = xdup("x"),
+				       .actor_type = xdup("System"),
+				       .action = xdup("x"),
+				       .resource_type = xdup("x"),
+				       .resource_id = xdup(res) };
 	insert_fails(t, &cc_audit_event_entity, &got, CC_E_CONFLICT);
 	cc_obj_release(&cc_audit_event_entity, &a);
 }
@@ -575,11 +577,13 @@ static void test_repo_ops__audit_list_filters(void **state)
 	mk_audit(t, actor, "User", "api_post", "api", res, T0);
 	mk_audit(t, "system", atype, action, "api", res, T0 + 10 * SEC);
 	mk_audit(t, "system", "System", "api_get", rtype, res, T0 + 20 * SEC);
-	a = (struct cc_audit_event){ .actor = xdup("system"), .actor_type = xdup("System"),
-				     .action = xdup("x"), .resource_type = xdup("api"),
+	a = (struct cc_audit_event){ .actor = xdup("system"),
+				     .actor_type = xdup("System"),
+				     .action = xdup("x"),
+				     .resource_type = xdup("api"),
 				     .resource_id = xdup(res),
-				     .details = json_pack("{s:s, s:i}", "path", NASTY, "status",
-							  200),
+				     .details =
+					     json_pack("{s:s, s:i}", "path", NASTY, "status", 200),
 				     .timestamp = T0 + 30 * SEC };
 	insert_ok(t, &cc_audit_event_entity, &a);
 	expect_json_key(&cc_audit_event_entity, &a, "timestamp", "\"2026-01-01T00:00:30Z\"");
@@ -592,8 +596,8 @@ static void test_repo_ops__audit_list_filters(void **state)
 	expect_filter2(t, &cc_audit_event_entity, "actor_type", atype, 1, "atype-none");
 	expect_filter_and(t, &cc_audit_event_entity, "after", cc_time_format(T0 + 5 * SEC, ts), 3,
 			  "2030-01-01T00:00:00Z", "resource_id", res);
-	expect_filter_and(t, &cc_audit_event_entity, "before", cc_time_format(T0 + 15 * SEC, ts),
-			  2, "2000-01-01T00:00:00Z", "resource_id", res);
+	expect_filter_and(t, &cc_audit_event_entity, "before", cc_time_format(T0 + 15 * SEC, ts), 2,
+			  "2000-01-01T00:00:00Z", "resource_id", res);
 
 	/* newest first */
 	assert_int_equal(cc_query_filter(&q, "resource_id", res, &err), 0);
@@ -612,8 +616,10 @@ static void test_repo_ops__audit_list_filters(void **state)
 static void mk_notif(struct testdb *t, const char *id, const char *type, const char *cert,
 		     const char *channel, const char *message)
 {
-	struct cc_notification n = { .id = xdup(id), .type = xdup(type),
-				     .certificate_id = xdup(cert), .channel = xdup(channel),
+	struct cc_notification n = { .id = xdup(id),
+				     .type = xdup(type),
+				     .certificate_id = xdup(cert),
+				     .channel = xdup(channel),
 				     .recipient = xdup("ops@example.com"),
 				     .message = xdup(message) };
 
@@ -672,8 +678,8 @@ static void test_repo_ops__notification_crud(void **state)
 	cc_obj_release(&cc_notification_entity, &n);
 }
 
-static void expect_marker(struct testdb *t, const char *cert, const char *type,
-			  const char *marker, bool want)
+static void expect_marker(struct testdb *t, const char *cert, const char *type, const char *marker,
+			  bool want)
 {
 	struct cc_err err = CC_ERR_INIT;
 	bool got = !want;
@@ -760,8 +766,8 @@ static void test_repo_ops__profile_crud(void **state)
 	set_str(&got.description, NASTY);
 	set_str(&got.spiffe_uri_pattern, "spiffe://example.org/*");
 	json_decref(got.allowed_key_algorithms);
-	got.allowed_key_algorithms = json_pack("[{s:s, s:i}]", "algorithm", "Ed25519",
-					       "min_size", 256);
+	got.allowed_key_algorithms =
+		json_pack("[{s:s, s:i}]", "algorithm", "Ed25519", "min_size", 256);
 	json_decref(got.allowed_ekus);
 	got.allowed_ekus = json_pack("[s, s]", "serverAuth", "clientAuth");
 	json_decref(got.required_san_patterns);
@@ -921,8 +927,7 @@ static void test_repo_ops__agent_group_members(void **state)
 
 	assert_int_equal(cc_agent_group_remove_member(t->c, "ag-1", NASTY, &err), 0);
 	assert_fails(cc_agent_group_remove_member(t->c, "ag-1", NASTY, &err), CC_E_NOT_FOUND);
-	assert_fails(cc_agent_group_remove_member(t->c, "ag-2", "agent-b", &err),
-		     CC_E_NOT_FOUND);
+	assert_fails(cc_agent_group_remove_member(t->c, "ag-2", "agent-b", &err), CC_E_NOT_FOUND);
 	expect_members(t, "ag-1", NULL, "agent-C agent-a agent-b");
 
 	/* FK: unknown group, unknown agent; bad membership */

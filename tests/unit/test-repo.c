@@ -10,8 +10,10 @@
 
 static void make_team(struct testdb *t, const char *id, const char *name, int64_t created)
 {
-	struct cc_team tm = { .id = (char *)id, .name = (char *)name,
-			      .description = (char *)"d", .created_at = created };
+	struct cc_team tm = { .id = (char *)id,
+			      .name = (char *)name,
+			      .description = (char *)"d",
+			      .created_at = created };
 	struct cc_team copy;
 	struct cc_err err = CC_ERR_INIT;
 

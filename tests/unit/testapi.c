@@ -15,12 +15,29 @@
 #include "libcc/time.h"
 
 static const char *tables[] = {
-	"api_keys", "endpoint_health_history", "endpoint_health_checks",
-	"discovered_certificates", "discovery_scans", "network_scan_targets",
-	"certificate_revocations", "agent_group_members", "policy_violations",
-	"notification_events", "jobs", "certificate_versions", "certificate_target_mappings",
-	"managed_certificates", "deployment_targets", "policy_rules", "renewal_policies",
-	"certificate_profiles", "agent_groups", "agents", "issuers", "owners", "teams",
+	"api_keys",
+	"endpoint_health_history",
+	"endpoint_health_checks",
+	"discovered_certificates",
+	"discovery_scans",
+	"network_scan_targets",
+	"certificate_revocations",
+	"agent_group_members",
+	"policy_violations",
+	"notification_events",
+	"jobs",
+	"certificate_versions",
+	"certificate_target_mappings",
+	"managed_certificates",
+	"deployment_targets",
+	"policy_rules",
+	"renewal_policies",
+	"certificate_profiles",
+	"agent_groups",
+	"agents",
+	"issuers",
+	"owners",
+	"teams",
 };
 
 int testapi_setup_env(void **state, const char *const *env)

@@ -8,12 +8,28 @@
 #include "libcc/mem.h"
 
 static const char *tables[] = {
-	"endpoint_health_history", "endpoint_health_checks", "discovered_certificates",
-	"discovery_scans", "network_scan_targets", "certificate_revocations",
-	"agent_group_members", "policy_violations", "notification_events", "jobs",
-	"certificate_versions", "certificate_target_mappings", "managed_certificates",
-	"deployment_targets", "policy_rules", "renewal_policies", "certificate_profiles",
-	"agent_groups", "agents", "issuers", "owners", "teams",
+	"endpoint_health_history",
+	"endpoint_health_checks",
+	"discovered_certificates",
+	"discovery_scans",
+	"network_scan_targets",
+	"certificate_revocations",
+	"agent_group_members",
+	"policy_violations",
+	"notification_events",
+	"jobs",
+	"certificate_versions",
+	"certificate_target_mappings",
+	"managed_certificates",
+	"deployment_targets",
+	"policy_rules",
+	"renewal_policies",
+	"certificate_profiles",
+	"agent_groups",
+	"agents",
+	"issuers",
+	"owners",
+	"teams",
 };
 
 static int finish_setup(struct testdb *t, void **state)

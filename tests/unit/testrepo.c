@@ -40,8 +40,7 @@ void insert_free(struct testdb *t, const struct cc_entity *e, void *obj)
 }
 
 /* the insert fails with code; obj is released */
-void insert_fails(struct testdb *t, const struct cc_entity *e, void *obj,
-			 enum cc_errc code)
+void insert_fails(struct testdb *t, const struct cc_entity *e, void *obj, enum cc_errc code)
 {
 	struct cc_err err = CC_ERR_INIT;
 
@@ -77,8 +76,8 @@ void delete_gone(struct testdb *t, const struct cc_entity *e, const char *id)
 }
 
 /* the number of rows a list with up to two filters returns */
-int64_t count2(struct testdb *t, const struct cc_entity *e, const char *p1,
-		      const char *v1, const char *p2, const char *v2)
+int64_t count2(struct testdb *t, const struct cc_entity *e, const char *p1, const char *v1,
+	       const char *p2, const char *v2)
 {
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_query q = { .per_page = CC_PAGE_MAX };
@@ -99,8 +98,8 @@ int64_t count2(struct testdb *t, const struct cc_entity *e, const char *p1,
 
 /* filter param=yes gives nyes rows, param=no none (and: an extra fixed filter or NULL) */
 void expect_filter_and(struct testdb *t, const struct cc_entity *e, const char *param,
-			      const char *yes, int64_t nyes, const char *no, const char *and_p,
-			      const char *and_v)
+		       const char *yes, int64_t nyes, const char *no, const char *and_p,
+		       const char *and_v)
 {
 	int64_t got = count2(t, e, param, yes, and_p, and_v);
 
@@ -130,8 +129,7 @@ void expect_keys(const struct cc_entity *e, const void *obj, const char *keys)
 	json_decref(j);
 }
 
-void expect_json_key(const struct cc_entity *e, const void *obj, const char *key,
-			    const char *want)
+void expect_json_key(const struct cc_entity *e, const void *obj, const char *key, const char *want)
 {
 	json_t *j = cc_obj_to_json(e, obj);
 	char *s = json_dumps(json_object_get(j, key), JSON_COMPACT | JSON_ENCODE_ANY);
@@ -154,8 +152,8 @@ void expect_json_eq(json_t *got, const char *want)
 	json_decref(w);
 }
 
-void expect_filter2(struct testdb *t, const struct cc_entity *e, const char *param,
-			  const char *yes, int64_t nyes, const char *no)
+void expect_filter2(struct testdb *t, const struct cc_entity *e, const char *param, const char *yes,
+		    int64_t nyes, const char *no)
 {
 	expect_filter_and(t, e, param, yes, nyes, no, NULL, NULL);
 }
