@@ -49,6 +49,7 @@ struct api_req {
 	enum api_actor actor_type;
 	char actor[96];	   /* audit actor: key name, "api-key-user", agent id, or "anonymous" */
 	char agent_id[96]; /* per-agent keys: the only agent this request may act for */
+	char key_id[40];   /* which key: rate-limit bucket of an authenticated client */
 	const struct api_route *route;
 	struct cc_dbc *c; /* borrowed lazily by api_db() and returned after the request */
 };

@@ -194,6 +194,8 @@ bool api_authenticate(struct api_req *rq, struct api_resp *rs)
 	if (secret_match(a, hash)) {
 		rq->actor_type = API_ACTOR_USER;
 		snprintf(rq->actor, sizeof(rq->actor), "api-key-user");
+		/* v2.1's actor names no key; the bucket must, or keys throttle each other */
+		snprintf(rq->key_id, sizeof(rq->key_id), "env:%.16s", hash);
 		return false;
 	}
 	if (!cache_get(a, hash, &k)) {
@@ -209,6 +211,7 @@ bool api_authenticate(struct api_req *rq, struct api_resp *rs)
 	snprintf(rq->actor, sizeof(rq->actor), "%s", k.agent ? k.agent_id : k.name);
 	rq->actor_type = k.agent ? API_ACTOR_AGENT : API_ACTOR_USER;
 	snprintf(rq->agent_id, sizeof(rq->agent_id), "%s", k.agent_id);
+	snprintf(rq->key_id, sizeof(rq->key_id), "db:%.16s", hash);
 	if (k.agent && !agent_may(rq)) {
 		api_reply_error(rs, rq, 403, "an agent key may only act for its own agent");
 		return true;

@@ -61,9 +61,13 @@ static void route(struct api_req *rq, struct api_resp *rs)
 		api_reply_error(rs, rq, 404, "no route for %s %s", rq->method, rq->path);
 		return;
 	}
-	if (!(rq->route->flags & R_PUBLIC) && api_authenticate(rq, rs))
+	if (!(rq->route->flags & R_PUBLIC) && api_authenticate(rq, rs)) {
+		if (rs->status == 401)
+			api_ratelimit_charge_failure(rq, rs);
 		return;
-	if (api_ratelimit_take(rq, rs))
+	}
+	/* health probes are never throttled: a load balancer must not see a busy server as down */
+	if (!(rq->route->flags & R_NOAUDIT) && api_ratelimit_take(rq, rs))
 		return;
 	rq->route->fn(rq, rs);
 }

@@ -13,6 +13,8 @@ void api_resp_release(struct api_resp *rs);
 bool api_cors(struct api_req *rq, struct api_resp *rs);
 bool api_authenticate(struct api_req *rq, struct api_resp *rs);
 bool api_ratelimit_take(struct api_req *rq, struct api_resp *rs);
+/* after a 401: spends the client address's bucket, turning the reply into 429 when empty */
+void api_ratelimit_charge_failure(struct api_req *rq, struct api_resp *rs);
 void api_audit_record(struct api_req *rq, const struct api_resp *rs, int64_t latency_ms);
 
 #endif

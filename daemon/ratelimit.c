@@ -94,19 +94,11 @@ int api_ratelimit_try(struct api_ratelimit *rl, const char *client, int64_t now_
 	return wait < 0 ? 1 : wait;
 }
 
-bool api_ratelimit_take(struct api_req *rq, struct api_resp *rs)
+static bool limited(struct api_req *rq, struct api_resp *rs, const char *client)
 {
-	char client[200], secs[16];
-	int wait;
+	char secs[16];
+	int wait = api_ratelimit_try(rq->app->rl, client, cc_time_mono_ms());
 
-	if (!rq->app->rl)
-		return false;
-	/* an authenticated client is its key; anyone else is their address */
-	if (rq->actor_type != API_ACTOR_ANON && strcmp(rq->actor, "anonymous"))
-		snprintf(client, sizeof(client), "k:%s", rq->actor);
-	else
-		snprintf(client, sizeof(client), "a:%s", rq->client_ip);
-	wait = api_ratelimit_try(rq->app->rl, client, cc_time_mono_ms());
 	if (!wait)
 		return false;
 	snprintf(secs, sizeof(secs), "%d", wait);
@@ -115,4 +107,29 @@ bool api_ratelimit_take(struct api_req *rq, struct api_resp *rs)
 		       json_pack("{s:s, s:s, s:s}", "error", "Rate limit exceeded", "message",
 				 "rate limit exceeded; retry later", "request_id", rq->request_id));
 	return true;
+}
+
+bool api_ratelimit_take(struct api_req *rq, struct api_resp *rs)
+{
+	char client[200];
+
+	if (!rq->app->rl)
+		return false;
+	/* an authenticated client is its key; anyone else is their address */
+	if (rq->key_id[0])
+		snprintf(client, sizeof(client), "k:%s", rq->key_id);
+	else
+		snprintf(client, sizeof(client), "a:%s", rq->client_ip);
+	return limited(rq, rs, client);
+}
+
+void api_ratelimit_charge_failure(struct api_req *rq, struct api_resp *rs)
+{
+	char client[200];
+
+	if (!rq->app->rl)
+		return;
+	/* key guessing spends the address's bucket, so it is throttled like anything else */
+	snprintf(client, sizeof(client), "a:%s", rq->client_ip);
+	limited(rq, rs, client);
 }

@@ -1,5 +1,6 @@
 /* server.c: libmicrohttpd listener answering /health and /ready */
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -204,6 +205,20 @@ static int load_tls(struct cc_server *s, const struct cc_server_opts *o, struct 
 	return 0;
 }
 
+/* libmicrohttpd's own complaints (bad TLS handshakes, resource limits) go through our log */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct cc_server *s = cls;
+	char msg[512];
+	size_t n;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = 0;
+	cc_log_kv(s->app->log, CC_LOG_WARN, "http server", "detail", msg, (const char *)NULL);
+}
+
 struct cc_server *cc_server_start(const struct cc_server_opts *o, struct api_app *app,
 				  struct cc_err *err)
 {
@@ -241,11 +256,12 @@ struct cc_server *cc_server_start(const struct cc_server_opts *o, struct api_app
 		flags |= MHD_USE_IPv6;
 	s->d = MHD_start_daemon(
 		flags, (uint16_t)o->port, NULL, NULL, handle, s, MHD_OPTION_NOTIFY_COMPLETED,
-		completed, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(o->threads ? o->threads : 2),
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned int)30, tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert,
+		completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned int)(o->threads ? o->threads : 2), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+		tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert,
 		MHD_OPTION_HTTPS_MEM_KEY, s->tls_key, MHD_OPTION_END);
 	if (!s->d) {
 		cc_err_set(err, CC_E_IO,

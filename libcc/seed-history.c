@@ -409,7 +409,9 @@ static const struct cc_seed_table history[] = {
 		      "sssssstsst", notifications),
 	CC_SEED_TABLE("INSERT INTO audit_events (id, actor, actor_type, action, resource_type, "
 		      "resource_id, details, timestamp) "
-		      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)" ON_ID,
+		      /* not ON CONFLICT: the append-only trigger refuses any reused id */
+		      "SELECT $1, $2, $3, $4, $5, $6, $7, $8 "
+		      "WHERE NOT EXISTS (SELECT 1 FROM audit_events WHERE id = $1)",
 		      "ssssssjt", audits),
 };
 

@@ -278,3 +278,170 @@ config_env_vars() {
 	[ -n "$out" ] || { echo "config_env_vars: no CC_CFG rows in libcc/config.def" >&2; return 1; }
 	echo "$out"
 }
+
+# ---- API helpers (t50xx): one server per engine, authenticated curl, database queries ----
+
+# engine_serve ENGINE [ARGS...]: serve_start on ENGINE: "sqlite" (the default file in the
+# data dir) or "pg" (a fresh database of the test server, in PG_DB_URL). Sets ENGINE.
+# Call it directly: a missing PostgreSQL server skips the test.
+engine_serve() {
+	ENGINE=$1
+	shift
+	case $ENGINE in
+	sqlite) serve_start "$@" ;;
+	pg)
+		fresh_pg_db >/dev/null
+		serve_start --database-url "$PG_DB_URL" "$@"
+		;;
+	*) fail "engine_serve: unknown engine '$ENGINE'" ;;
+	esac
+}
+
+# engine_args: sets ENGINE_ARGS, the serve options naming ENGINE's database (none for sqlite)
+engine_args() {
+	ENGINE_ARGS=()
+	if [ "${ENGINE:-sqlite}" = pg ]; then ENGINE_ARGS=(--database-url "$PG_DB_URL"); fi
+}
+
+# db_q SQL: one query on ENGINE's database; unaligned, |-separated, no header
+db_q() {
+	case ${ENGINE:-sqlite} in
+	sqlite) sqlite3 -batch -cmd '.timeout 5000' "$CERTCTL_DATA_DIR/certctl.db" "$1" ;;
+	pg) psql_q "$PG_DB_URL" "$1" ;;
+	esac
+}
+
+# api METHOD PATH [CURL ARGS...]: like http_get, with "Authorization: Bearer $API_KEY"
+# (when API_KEY is set) and the method; a JSON body goes in with --data-binary
+api() {
+	local m=$1 p=$2
+	shift 2
+	if [ -n "${API_KEY:-}" ]; then
+		http_get "$p" -X "$m" -H "Authorization: Bearer $API_KEY" "$@"
+	else
+		http_get "$p" -X "$m" "$@"
+	fi
+}
+
+# api_json METHOD PATH JSON [CURL ARGS...]: api with a JSON body
+api_json() {
+	local m=$1 p=$2 body=$3
+	shift 3
+	api "$m" "$p" -H 'Content-Type: application/json' --data-binary "$body" "$@"
+}
+
+# assert_status WANT...: HTTP_STATUS is one of WANT
+assert_status() {
+	local w
+	for w in "$@"; do [ "$HTTP_STATUS" = "$w" ] && return 0; done
+	fail "HTTP status $HTTP_STATUS, expected $*: $HTTP_BODY"
+}
+
+# assert_json_error STATUS [WORD...]: HTTP_STATUS is STATUS (4xx: any 4xx), the body is a
+# JSON object whose "message" (or "error") is a non-empty string holding every WORD
+assert_json_error() {
+	local want=$1 msg w
+	shift
+	if [ "$want" = 4xx ]; then
+		[[ $HTTP_STATUS == 4[0-9][0-9] ]] || fail "HTTP status $HTTP_STATUS, expected 4xx: $HTTP_BODY"
+	else
+		assert_status "$want"
+	fi
+	msg=$(jq -er 'if type == "object" then (.message // .error) else error("not an object") end
+		| select(type == "string" and length > 0)' <<<"$HTTP_BODY" 2>/dev/null) ||
+		fail "status $HTTP_STATUS without a JSON error message: $HTTP_BODY"
+	for w in "$@"; do
+		[[ $msg == *"$w"* ]] || fail "error message does not name '$w': $msg"
+	done
+}
+
+# header_value NAME: the value of response header NAME in HTTP_HEADERS (empty if absent)
+header_value() {
+	awk -v n="$1" 'BEGIN { n = tolower(n) }
+		{ i = index($0, ":"); if (i && tolower(substr($0, 1, i - 1)) == n) {
+			v = substr($0, i + 1); sub(/^[ \t]+/, "", v); print v; exit } }' <<<"$HTTP_HEADERS"
+}
+
+# wait_for SECONDS CMD [ARGS...]: retries CMD every 0.1 s until it succeeds or time runs out
+wait_for() {
+	local t=$1 i
+	shift
+	for ((i = 0; i < t * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+# Batches: many requests in one curl process, their results checked without one process
+# per request. batch_reset; batch_add LABEL METHOD PATH [BODY]...; batch_run: then
+# BATCH_LABEL[i], BATCH_CODE[i] and BATCH_MSG[i] (the JSON error's "message", or
+# "NOT JSON: <body>" when the body is not a JSON object with one) for i in 0..BATCH_N-1.
+# Requests carry "Authorization: Bearer $API_KEY" when API_KEY is set; BATCH_EXTRA, when
+# set, is added to the request's curl config lines. PATH must not hold '"' or '\'.
+batch_reset() {
+	BATCH_N=0
+	BATCH_DIR=$TEST_DIR/batch
+	BATCH_LABEL=()
+	BATCH_CODE=()
+	BATCH_MSG=()
+	rm -rf "$BATCH_DIR"
+	mkdir -p "$BATCH_DIR"
+	: >"$BATCH_DIR/curl"
+}
+
+batch_add() {
+	local label=$1 m=$2 p=$3 n=$BATCH_N
+	BATCH_N=$((n + 1))
+	BATCH_LABEL[n]=$label
+	: >"$BATCH_DIR/$n.out"
+	{
+		[ "$n" = 0 ] || echo next
+		printf 'url = "http://127.0.0.1:%s%s"\nrequest = "%s"\n' "$PORT" "$p" "$m"
+		[ -z "${API_KEY:-}" ] || printf 'header = "Authorization: Bearer %s"\n' "$API_KEY"
+		if [ $# -ge 4 ]; then
+			printf '%s' "$4" >"$BATCH_DIR/$n.in"
+			printf 'header = "Content-Type: application/json"\ndata-binary = "@%s/%s.in"\n' \
+				"$BATCH_DIR" "$n"
+		fi
+		printf 'output = "%s/%s.out"\nmax-time = 10\nwrite-out = "%%{http_code} %s\\n"\n' \
+			"$BATCH_DIR" "$n" "$n"
+		[ -z "${BATCH_EXTRA:-}" ] || printf '%s\n' "$BATCH_EXTRA"
+	} >>"$BATCH_DIR/curl"
+}
+
+batch_run() {
+	local code n msg
+	[ "$BATCH_N" -gt 0 ] || fail "batch_run: empty batch"
+	curl -sS -K "$BATCH_DIR/curl" >"$BATCH_DIR/codes" 2>"$BATCH_DIR/curl.err" || true
+	while read -r code n; do BATCH_CODE[n]=$code; done <"$BATCH_DIR/codes"
+	jq -R -r '(fromjson? // null) as $j | (input_filename | split("/") | last | rtrimstr(".out"))
+		+ "|" + (if ($j | type) == "object" and (($j.message // $j.error) | type) == "string"
+			then (($j.message // $j.error) | gsub("\n"; " ")) else "NOT JSON: " + .[0:200] end)' \
+		"$BATCH_DIR"/*.out >"$BATCH_DIR/messages" || true
+	while IFS='|' read -r n msg; do BATCH_MSG[n]=$msg; done <"$BATCH_DIR/messages"
+	for ((n = 0; n < BATCH_N; n++)); do
+		: "${BATCH_CODE[n]:=000}" "${BATCH_MSG[n]:=}"
+	done
+}
+
+# batch_expect STATUS [WORD]: every request of the batch got STATUS ("4xx": any 4xx) and a
+# JSON error message holding WORD ("{label}" stands for the request's label); lists those
+# that did not
+batch_expect() {
+	local want=$1 word=${2:-} n w bad=
+	for ((n = 0; n < BATCH_N; n++)); do
+		w=${word//\{label\}/${BATCH_LABEL[n]}}
+		if [ "$want" = 4xx ]; then
+			[[ ${BATCH_CODE[n]} == 4[0-9][0-9] ]] || bad+="${BATCH_LABEL[n]}: HTTP ${BATCH_CODE[n]}, want 4xx"$'\n'
+		else
+			[ "${BATCH_CODE[n]}" = "$want" ] || bad+="${BATCH_LABEL[n]}: HTTP ${BATCH_CODE[n]}, want $want"$'\n'
+		fi
+		if [[ -z ${BATCH_MSG[n]} || ${BATCH_MSG[n]} == "NOT JSON: "* ]]; then
+			bad+="${BATCH_LABEL[n]}: no JSON error: ${BATCH_MSG[n]}"$'\n'
+		elif [[ ${BATCH_MSG[n]} != *"$w"* ]]; then
+			bad+="${BATCH_LABEL[n]}: message '${BATCH_MSG[n]}' does not name '$w'"$'\n'
+		fi
+	done
+	[ -z "$bad" ] || fail "$bad"
+}

@@ -27,18 +27,23 @@ static const char *data_str(struct testapi *t, size_t i, const char *key)
 static void audit_fixtures(struct testapi *t)
 {
 	api_audit_flush(t->app.audit);
-	testapi_sql(
-		t,
-		"INSERT OR IGNORE INTO audit_events (id, actor, actor_type, action, resource_type, "
-		"resource_id, details, timestamp) VALUES "
-		"('ev-1', 'alice', 'User', 'create_profile', 'certificate_profile', 'res-p', "
-		"NULL, '2030-01-01T00:00:01.000000Z'),"
-		"('ev-2', 'bob', 'User', 'update_profile', 'certificate_profile', 'res-p', "
-		"'{\"k\":1}', '2030-01-01T00:00:02.000000Z'),"
-		"('ev-3', 'agent-9', 'Agent', 'job_status_reported', 'job', 'res-j', "
-		"'{\"status\":\"Running\"}', '2030-01-01T00:00:03.000000Z'),"
-		"('ev-4', 'system', 'System', 'renewal_job_created', 'certificate', 'res-c', "
-		"'{}', '2030-01-01T00:00:04.000000Z')");
+	/* the append-only triggers refuse reusing an id, even with OR IGNORE */
+	static bool loaded; /* one database for the whole group */
+
+	if (loaded)
+		return;
+	loaded = true;
+	testapi_sql(t,
+		    "INSERT INTO audit_events (id, actor, actor_type, action, resource_type, "
+		    "resource_id, details, timestamp) VALUES "
+		    "('ev-1', 'alice', 'User', 'create_profile', 'certificate_profile', 'res-p', "
+		    "NULL, '2030-01-01T00:00:01.000000Z'),"
+		    "('ev-2', 'bob', 'User', 'update_profile', 'certificate_profile', 'res-p', "
+		    "'{\"k\":1}', '2030-01-01T00:00:02.000000Z'),"
+		    "('ev-3', 'agent-9', 'Agent', 'job_status_reported', 'job', 'res-j', "
+		    "'{\"status\":\"Running\"}', '2030-01-01T00:00:03.000000Z'),"
+		    "('ev-4', 'system', 'System', 'renewal_job_created', 'certificate', 'res-c', "
+		    "'{}', '2030-01-01T00:00:04.000000Z')");
 }
 
 static void test_api_audit__list_filters(void **state)
