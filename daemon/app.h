@@ -12,6 +12,9 @@ struct cc_log;
 struct api_auth;
 struct api_ratelimit;
 struct api_audit;
+struct api_issuers;
+struct api_sched;
+struct api_list_cache;
 
 struct api_app {
 	struct cc_db *db;
@@ -22,7 +25,11 @@ struct api_app {
 	struct api_audit *audit;
 	struct cc_strv cors_origins; /* empty: deny; "*": any */
 	size_t max_body;
-	int64_t started_at; /* µs */
+	int64_t started_at;	      /* µs */
+	char *data_dir;		      /* the CA keys live below it */
+	char base_url[256];	      /* CERTCTL_PUBLIC_URL, else the listen address */
+	struct api_issuers *issuers;  /* open issuer connectors */
+	struct api_list_cache *lists; /* rendered list pages; NULL: none kept */
 };
 
 #endif

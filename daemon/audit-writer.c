@@ -1,6 +1,8 @@
 /* audit-writer.c: a bounded queue of API audit events and the thread that stores them in
  * batches; when the queue is full an event is dropped and counted, never waited for */
+#include <errno.h>
 #include <pthread.h>
+#include <time.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,9 @@
 
 #define QUEUE_CAP 8192
 #define BATCH 256
+/* a lone event waits this long for company: one commit per batch keeps the readers'
+ * SQLite page caches warm (every commit by another connection empties them) */
+#define LINGER_MS 250
 
 struct event {
 	char *id, *actor, *action, *path, *details;
@@ -34,6 +39,7 @@ struct api_audit {
 	struct event q[QUEUE_CAP];
 	size_t head, len;
 	bool stopping, busy;
+	int hurry; /* flushes waiting: no lingering */
 	atomic_uint_fast64_t dropped;
 };
 
@@ -77,6 +83,20 @@ static void write_batch(struct api_audit *a, struct event *ev, size_t n)
 		event_free(&ev[i]);
 }
 
+/* called with a->mu held and events queued */
+static void linger(struct api_audit *a)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += LINGER_MS * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	while (a->len < BATCH && !a->stopping && !a->hurry)
+		if (pthread_cond_timedwait(&a->cv, &a->mu, &until) == ETIMEDOUT)
+			break;
+}
+
 static void *run(void *arg)
 {
 	struct api_audit *a = arg;
@@ -91,6 +111,7 @@ static void *run(void *arg)
 		}
 		if (!a->len && a->stopping)
 			break;
+		linger(a);
 		size_t n = 0;
 		while (a->len && n < BATCH) {
 			batch[n++] = a->q[a->head];
@@ -112,11 +133,15 @@ static void *run(void *arg)
 struct api_audit *api_audit_start(struct cc_db *db, struct cc_log *log)
 {
 	struct api_audit *a = cc_xcalloc(1, sizeof(*a));
+	pthread_condattr_t ca;
 
 	a->db = db;
 	a->log = log;
 	pthread_mutex_init(&a->mu, NULL);
-	pthread_cond_init(&a->cv, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&a->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&a->idle, NULL);
 	if (pthread_create(&a->thread, NULL, run, a) != 0)
 		CC_BUG("cannot start the audit writer thread");
@@ -126,8 +151,11 @@ struct api_audit *api_audit_start(struct cc_db *db, struct cc_log *log)
 void api_audit_flush(struct api_audit *a)
 {
 	pthread_mutex_lock(&a->mu);
+	a->hurry++;
+	pthread_cond_signal(&a->cv);
 	while (a->len || a->busy)
 		pthread_cond_wait(&a->idle, &a->mu);
+	a->hurry--;
 	pthread_mutex_unlock(&a->mu);
 }
 
@@ -185,6 +213,7 @@ void api_audit_record(struct api_req *rq, const struct api_resp *rs, int64_t lat
 	}
 	a->q[(a->head + a->len) % QUEUE_CAP] = e;
 	a->len++;
-	pthread_cond_signal(&a->cv);
+	if (a->len == 1 || a->len == BATCH) /* wake it from idle, or end its lingering */
+		pthread_cond_signal(&a->cv);
 	pthread_mutex_unlock(&a->mu);
 }

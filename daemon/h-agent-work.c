@@ -1,12 +1,17 @@
-/* h-agent-work.c: what an agent does besides heartbeats — poll work, submit CSRs, pick up
+/* h-agent-work.c: what an agent does besides heartbeats and CSRs — poll work, pick up
  * issued certificates and report job status (/api/v1/agents/{id}/...) */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include "daemon/agent-checks.h"
+#include "daemon/app.h"
+#include "daemon/connector-config.h"
+#include "daemon/job-outcome.h"
 #include "daemon/resource.h"
 #include "daemon/routes.h"
 #include "libcc/agent.h"
@@ -15,17 +20,20 @@
 #include "libcc/db.h"
 #include "libcc/job.h"
 #include "libcc/time.h"
+#include "libcc/log.h"
+#include "libcc/secretbox.h"
 #include "libcc/banned.h"
 
 #define CSR_PEM_MAX (64 * 1024)
 #define CSR_RSA_MAX_BITS 16384
 
 /* resources.md §9: one query, oldest first. The AwaitingCSR branch comes first so that
+ * PostgreSQL types the sans column as an array before meeting the NULLs. *//* resources.md §9: one query, oldest first. The AwaitingCSR branch comes first so that
  * PostgreSQL types the sans column as an array before meeting the NULLs. */
 static const char sql_work[] =
 	"SELECT j.id AS id, j.type AS type, j.certificate_id, j.target_id, j.status, "
 	"j.created_at AS created_at, t.type AS target_type, t.config AS target_config, "
-	"c.common_name AS common_name, c.sans AS sans "
+	"c.common_name AS common_name, c.sans AS sans, t.encrypted_config AS sealed "
 	"FROM jobs j JOIN managed_certificates c ON c.id = j.certificate_id "
 	"LEFT JOIN deployment_targets t ON t.id = j.target_id "
 	"WHERE j.status = 'AwaitingCSR' AND j.type IN ('Renewal', 'Issuance') AND EXISTS ("
@@ -34,14 +42,16 @@ static const char sql_work[] =
 	"WHERE m.certificate_id = j.certificate_id AND mt.agent_id = $1) "
 	"UNION ALL "
 	"SELECT j.id, j.type, j.certificate_id, j.target_id, j.status, j.created_at, t.type, "
-	"t.config, NULL, NULL "
+	"t.config, NULL, NULL, t.encrypted_config "
 	"FROM jobs j LEFT JOIN deployment_targets t ON t.id = j.target_id "
 	"WHERE j.agent_id = $1 AND j.status = 'Pending' AND j.type = 'Deployment' "
+	"AND (j.scheduled_at IS NULL OR j.scheduled_at <= $2) "
 	"UNION ALL "
 	"SELECT j.id, j.type, j.certificate_id, j.target_id, j.status, j.created_at, t.type, "
-	"t.config, NULL, NULL "
+	"t.config, NULL, NULL, t.encrypted_config "
 	"FROM jobs j JOIN deployment_targets t ON t.id = j.target_id "
 	"WHERE j.agent_id IS NULL AND j.status = 'Pending' AND j.type = 'Deployment' "
+	"AND (j.scheduled_at IS NULL OR j.scheduled_at <= $2) "
 	"AND t.agent_id = $1 "
 	"ORDER BY created_at, id";
 
@@ -55,88 +65,6 @@ static const char sql_job_owner[] =
 	"WHERE m.certificate_id = j.certificate_id AND mt.agent_id = $2)))) "
 	"THEN 1 ELSE 0 END FROM jobs j WHERE j.id = $1";
 
-static const char sql_cert_mapped[] = "SELECT COUNT(*) FROM certificate_target_mappings m "
-				      "JOIN deployment_targets t ON t.id = m.target_id "
-				      "WHERE m.certificate_id = $1 AND t.agent_id = $2";
-
-/* ---- shared checks ---- */
-
-/* the agent of the path into *a; 404 answered otherwise */
-static bool load_agent(struct api_req *rq, struct api_resp *rs, struct cc_dbc *c,
-		       struct cc_agent *a)
-{
-	struct cc_err err = CC_ERR_INIT;
-
-	if (cc_repo_get(c, &cc_agent_entity, rq->params[0], a, &err) == 0)
-		return true;
-	if (err.code == CC_E_NOT_FOUND)
-		api_reply_error(rs, rq, 404, "Agent not found: %s", rq->params[0]);
-	else
-		api_reply_err(rs, rq, &err);
-	return false;
-}
-
-/* certificate must exist (404); an agent key may only touch certificates deployed to one
- * of its own targets (403) */
-static bool check_cert(struct api_req *rq, struct api_resp *rs, struct cc_dbc *c,
-		       const char *cert_id)
-{
-	struct cc_err err = CC_ERR_INIT;
-	struct cc_dbres r = CC_DBRES_INIT;
-	bool ok = false, found;
-
-	if (cc_repo_exists(c, &cc_certificate_entity, cert_id, &found, &err) < 0) {
-		api_reply_err(rs, rq, &err);
-		return false;
-	}
-	if (!found) {
-		api_reply_error(rs, rq, 404, "Certificate not found: %s", cert_id);
-		return false;
-	}
-	if (rq->actor_type != API_ACTOR_AGENT)
-		return true;
-	if (cc_db_exec(c, sql_cert_mapped,
-		       CC_DB_ARGS(CC_DB_TEXT(cert_id), CC_DB_TEXT(rq->params[0])), &r, &err) < 0)
-		api_reply_err(rs, rq, &err);
-	else if (!(ok = cc_dbres_int(&r, 0, 0) > 0))
-		api_reply_error(rs, rq, 403,
-				"certificate '%s' is not deployed to a target of agent '%s'",
-				cert_id, rq->params[0]);
-	cc_dbres_release(&r);
-	return ok;
-}
-
-struct str_key {
-	const char *key;
-	bool required;
-	const char **out; /* borrowed from the body */
-};
-
-/* a body of string members only: unknown keys, wrong types and missing required ones
- * are CC_E_INVALID naming the key */
-static int body_strings(json_t *body, const struct str_key *keys, size_t n, struct cc_err *err)
-{
-	const char *k;
-	json_t *v;
-
-	json_object_foreach (body, k, v) {
-		size_t i;
-		for (i = 0; i < n && strcmp(keys[i].key, k); i++)
-			;
-		if (i == n)
-			return cc_err_set(err, CC_E_INVALID, "unknown field '%s'", k);
-		if (json_is_null(v))
-			continue;
-		if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
-			return cc_err_set(err, CC_E_INVALID, "%s: must be a string", k);
-		*keys[i].out = json_string_value(v);
-	}
-	for (size_t i = 0; i < n; i++)
-		if (keys[i].required && (!*keys[i].out || !**keys[i].out))
-			return cc_err_set(err, CC_E_INVALID, "%s is required", keys[i].key);
-	return 0;
-}
-
 /* ---- GET /agents/{id}/work ---- */
 
 static void set_str(json_t *o, const char *k, const char *v)
@@ -144,9 +72,26 @@ static void set_str(json_t *o, const char *k, const char *v)
 	json_object_set_new(o, k, json_string(v ? v : ""));
 }
 
-static json_t *work_item(const struct cc_dbres *r, int i) /* new ref */
+/* the full config of the row's target, for the agent that deploys to it (new ref): the
+ * stored copy is redacted, and a key path of "********" would be of no use to anyone */
+static json_t *target_config(const struct api_req *rq, const struct cc_dbres *r, int i)
 {
-	json_t *o = json_object(), *sans = cc_dbres_json(r, i, 9), *cfg = cc_dbres_json(r, i, 7);
+	struct cc_err err = CC_ERR_INIT;
+	const char *p = cc_dbres_str(r, i, 10);
+	/* borrowed from the result */
+	struct cc_bytes sealed = { (unsigned char *)p, p ? r->lens[i * r->ncols + 10] : 0 };
+	json_t *cfg = NULL;
+
+	if (sealed.n && cc_secretbox_open_json(api_config_passphrase(rq), &sealed, &cfg, &err) < 0)
+		cc_log_kv(rq->app->log, CC_LOG_WARN, "target config cannot be opened", "req",
+			  rq->request_id, "job", cc_dbres_str(r, i, 0), "error", err.msg,
+			  (const char *)NULL);
+	return cfg ? cfg : cc_dbres_json(r, i, 7);
+}
+
+static json_t *work_item(const struct api_req *rq, const struct cc_dbres *r, int i) /* new ref */
+{
+	json_t *o = json_object(), *sans = cc_dbres_json(r, i, 9), *cfg = target_config(rq, r, i);
 	const char *v;
 
 	set_str(o, "id", cc_dbres_str(r, i, 0));
@@ -161,7 +106,7 @@ static json_t *work_item(const struct cc_dbres *r, int i) /* new ref */
 	if ((v = cc_dbres_str(r, i, 6)) && *v)
 		set_str(o, "target_type", v);
 	if (json_is_object(cfg))
-		json_object_set(o, "target_config", cfg); /* the stored, redacted copy */
+		json_object_set(o, "target_config", cfg);
 	set_str(o, "status", cc_dbres_str(r, i, 4));
 	json_decref(sans);
 	json_decref(cfg);
@@ -176,154 +121,68 @@ void h_agents_work(struct api_req *rq, struct api_resp *rs)
 	struct cc_dbc *c;
 	json_t *jobs;
 
-	if (!(c = api_db(rq, rs)) || !load_agent(rq, rs, c, a))
+	if (!(c = api_db(rq, rs)) || !api_agent_load(rq, rs, c, a))
 		goto out;
-	if (cc_db_exec(c, sql_work, CC_DB_ARGS(CC_DB_TEXT(a->id)), &r, &err) < 0) {
+	if (cc_db_exec(c, sql_work, CC_DB_ARGS(CC_DB_TEXT(a->id), CC_DB_TIME(cc_time_now())), &r,
+		       &err) < 0) {
 		api_reply_err(rs, rq, &err);
 		goto out;
 	}
 	jobs = json_array();
 	for (int i = 0; i < r.nrows; i++)
-		json_array_append_new(jobs, work_item(&r, i));
+		json_array_append_new(jobs, work_item(rq, &r, i));
 	api_reply_json(rs, 200, json_pack("{s:o, s:i}", "jobs", jobs, "count", r.nrows));
 out:
 	cc_dbres_release(&r);
 	cc_obj_free(&cc_agent_entity, a);
 }
 
-/* ---- POST /agents/{id}/csr ---- */
+/* ---- GET /agents/{id}/certificates/{cert_id} ---- */
 
-struct csr_info {
-	const char *key_algorithm;
-	int key_size;
-};
-
-static int no_password(char *buf, int size, int rwflag, void *u)
+/* server keygen: the key kept with the version (plain PEM, or sealed), new string or NULL */
+static char *server_key(struct api_req *rq, struct cc_dbc *c, const char *version_id,
+			struct cc_err *err)
 {
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1; /* never prompt: encrypted PEM is refused */
-}
+	struct cc_dbres r = CC_DBRES_INIT;
+	struct cc_bytes plain = { 0 };
+	const char *p;
+	size_t n;
+	char *key = NULL;
 
-static bool only_space(const char *p, long n)
-{
-	for (long i = 0; i < n; i++)
-		if (!isspace((unsigned char)p[i]))
-			return false;
-	return true;
-}
-
-static int csr_key(X509_REQ *req, struct csr_info *out, struct cc_err *err)
-{
-	EVP_PKEY *pk = X509_REQ_get0_pubkey(req);
-
-	if (!pk)
-		return cc_err_set(err, CC_E_INVALID, "csr_pem: the public key cannot be read");
-	out->key_size = EVP_PKEY_get_bits(pk);
-	switch (EVP_PKEY_get_base_id(pk)) {
-	case EVP_PKEY_RSA:
-		out->key_algorithm = "RSA";
-		if (out->key_size > CSR_RSA_MAX_BITS)
-			return cc_err_set(err, CC_E_INVALID,
-					  "csr_pem: RSA keys over %d bits are refused",
-					  CSR_RSA_MAX_BITS);
-		break;
-	case EVP_PKEY_EC:
-		out->key_algorithm = "ECDSA";
-		break;
-	case EVP_PKEY_ED25519:
-		out->key_algorithm = "Ed25519";
-		out->key_size = 256;
-		break;
-	default:
-		return cc_err_set(err, CC_E_INVALID,
-				  "csr_pem: unsupported key type (use RSA, ECDSA or Ed25519)");
-	}
-	if (X509_REQ_verify(req, pk) != 1)
-		return cc_err_set(err, CC_E_INVALID, "csr_pem: the signature does not verify");
-	return 0;
-}
-
-/* exactly one PEM "CERTIFICATE REQUEST" block with a valid self-signature */
-static int csr_parse(const char *pem, struct csr_info *out, struct cc_err *err)
-{
-	static const char begin[] = "-----BEGIN CERTIFICATE REQUEST-----",
-			  begin_new[] = "-----BEGIN NEW CERTIFICATE REQUEST-----";
-	const char *p = pem, *rest;
-	X509_REQ *req = NULL;
-	BIO *b = NULL;
-	long left;
-	int rc = -1;
-
-	if (strlen(pem) > CSR_PEM_MAX)
-		return cc_err_set(err, CC_E_INVALID, "csr_pem: larger than %d bytes", CSR_PEM_MAX);
-	while (isspace((unsigned char)*p))
-		p++;
-	if (strncmp(p, begin, strlen(begin)) && strncmp(p, begin_new, strlen(begin_new)))
-		return cc_err_set(err, CC_E_INVALID,
-				  "csr_pem must be a valid PEM-encoded certificate request");
-	b = BIO_new_mem_buf(p, (int)strlen(p));
-	if (!b || !(req = PEM_read_bio_X509_REQ(b, NULL, no_password, NULL))) {
-		cc_err_set(err, CC_E_INVALID, "csr_pem: not a readable PKCS#10 request");
+	if (cc_db_exec(c, "SELECT key_sealed FROM server_keys WHERE certificate_version_id = $1",
+		       CC_DB_ARGS(CC_DB_TEXT(version_id)), &r, err) < 0 ||
+	    !r.nrows || !(p = cc_dbres_str(&r, 0, 0)))
 		goto out;
+	n = r.lens[0];
+	if (n > 10 && !memcmp(p, "-----BEGIN", 10)) {
+		key = cc_xstrndup(p, n);
+	} else if (cc_secretbox_open(api_config_passphrase(rq), p, n, &plain, err) == 0) {
+		key = cc_xstrndup((const char *)plain.p, plain.n);
+		OPENSSL_cleanse(plain.p, plain.n);
 	}
-	left = BIO_get_mem_data(b, &rest);
-	if (!only_space(rest, left)) {
-		cc_err_set(err, CC_E_INVALID, "csr_pem: only one PEM block is allowed");
-		goto out;
-	}
-	rc = csr_key(req, out, err);
 out:
-	ERR_clear_error();
-	X509_REQ_free(req);
-	BIO_free(b);
-	return rc;
+	cc_bytes_release(&plain);
+	cc_dbres_release(&r);
+	return key;
 }
 
-void h_agents_csr(struct api_req *rq, struct api_resp *rs)
+static void reply_certificate(struct api_req *rq, struct api_resp *rs, struct cc_dbc *c,
+			      const struct cc_cert_version *v)
 {
 	struct cc_err err = CC_ERR_INIT;
-	json_t *body = api_body_json(rq, rs, false);
-	struct cc_agent *a = cc_obj_new(&cc_agent_entity);
-	const char *csr = NULL, *cert_id = NULL;
-	const struct str_key keys[] = { { "csr_pem", true, &csr },
-					{ "certificate_id", false, &cert_id } };
-	struct csr_info info = { 0 };
-	struct cc_dbc *c;
+	char *key = server_key(rq, c, v->id, &err);
 
-	if (!body)
-		goto out;
-	if (body_strings(body, keys, CC_ARRAY_SIZE(keys), &err) < 0 ||
-	    csr_parse(csr, &info, &err) < 0) {
+	if (err.code) {
 		api_reply_err(rs, rq, &err);
-		goto out;
+		return;
 	}
-	if (cert_id && !*cert_id)
-		cert_id = NULL;
-	if (!(c = api_db(rq, rs)) || !load_agent(rq, rs, c, a) ||
-	    (cert_id && !check_cert(rq, rs, c, cert_id)))
-		goto out;
-	/* signing arrives with the certificate lifecycle; for now the submission is audited */
-	if (cc_db_begin(c, &err) < 0 ||
-	    api_audit_event(c, rq, "csr_submitted", "certificate", cert_id ? cert_id : "",
-			    json_pack("{s:s, s:s?, s:s, s:i}", "agent_hostname", a->hostname,
-				      "certificate_id", cert_id, "key_algorithm",
-				      info.key_algorithm, "key_size", info.key_size),
-			    &err) < 0 ||
-	    cc_db_commit(c, &err) < 0) {
-		cc_db_rollback(c);
-		api_reply_err(rs, rq, &err);
-		goto out;
-	}
-	api_reply_status(rs, 202, "status", "csr_accepted");
-out:
-	json_decref(body);
-	cc_obj_free(&cc_agent_entity, a);
+	api_reply_json(rs, 200,
+		       json_pack("{s:s, s:s?}", "certificate_pem", v->pem_chain ? v->pem_chain : "",
+				 "private_key_pem", key));
+	if (key)
+		OPENSSL_cleanse(key, strlen(key));
+	free(key);
 }
-
-/* ---- GET /agents/{id}/certificates/{cert_id} ---- */
 
 void h_agents_certificate(struct api_req *rq, struct api_resp *rs)
 {
@@ -333,7 +192,8 @@ void h_agents_certificate(struct api_req *rq, struct api_resp *rs)
 	const char *cert_id = rq->params[1];
 	struct cc_dbc *c;
 
-	if (!(c = api_db(rq, rs)) || !load_agent(rq, rs, c, a) || !check_cert(rq, rs, c, cert_id))
+	if (!(c = api_db(rq, rs)) || !api_agent_load(rq, rs, c, a) ||
+	    !api_agent_cert_check(rq, rs, c, cert_id))
 		goto out;
 	if (cc_cert_version_latest(c, cert_id, &v, &err) < 0) {
 		if (err.code == CC_E_NOT_FOUND)
@@ -352,8 +212,7 @@ void h_agents_certificate(struct api_req *rq, struct api_resp *rs)
 		api_reply_err(rs, rq, &err);
 		goto out;
 	}
-	api_reply_json(rs, 200,
-		       json_pack("{s:s}", "certificate_pem", v.pem_chain ? v.pem_chain : ""));
+	reply_certificate(rq, rs, c, &v);
 out:
 	cc_obj_release(&cc_cert_version_entity, &v);
 	cc_obj_free(&cc_agent_entity, a);
@@ -410,10 +269,11 @@ void h_agents_job_status(struct api_req *rq, struct api_resp *rs)
 	const struct str_key keys[] = { { "status", true, &status }, { "error", false, &error } };
 	struct cc_dbc *c;
 	char *cur = NULL;
+	int64_t now = cc_time_now();
 
 	if (!body)
 		goto out;
-	if (body_strings(body, keys, CC_ARRAY_SIZE(keys), &err) < 0) {
+	if (api_body_strings(body, keys, CC_ARRAY_SIZE(keys), &err) < 0) {
 		api_reply_err(rs, rq, &err);
 		goto out;
 	}
@@ -429,11 +289,12 @@ void h_agents_job_status(struct api_req *rq, struct api_resp *rs)
 		api_reply_err(rs, rq, &err);
 		goto out;
 	}
-	if (!load_agent(rq, rs, c, a) || !check_job(rq, rs, c, status, &cur)) {
+	if (!api_agent_load(rq, rs, c, a) || !check_job(rq, rs, c, status, &cur)) {
 		cc_db_rollback(c);
 		goto out;
 	}
-	if (cc_job_set_status(c, rq->params[1], cur, status, error, cc_time_now(), &err) < 0 ||
+	if (cc_job_set_status(c, rq->params[1], cur, status, error, now, &err) < 0 ||
+	    api_deployment_reported(c, rq->params[1], status, error, now, &err) < 0 ||
 	    api_audit_event(c, rq, "job_status_reported", "job", rq->params[1],
 			    json_pack("{s:s, s:s}", "status", status, "error", error ? error : ""),
 			    &err) < 0 ||

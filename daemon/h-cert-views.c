@@ -1,6 +1,7 @@
 /* h-cert-views.c: a certificate's versions and deployment targets, and renewal requests */
 #include <string.h>
 #include "daemon/app.h"
+#include "daemon/issuance.h"
 #include "daemon/resource.h"
 #include "daemon/routes.h"
 #include "libcc/cert-version.h"
@@ -155,4 +156,82 @@ void h_certificates_renew(struct api_req *rq, struct api_resp *rs)
 out:
 	cc_obj_free(&cc_certificate_entity, m);
 	cc_obj_free(&cc_job_entity, job);
+}
+
+/* POST /certificates/{id}/deploy: one deployment job per mapped target (or the one named
+ * by target_id) for the newest version; v2.1 only wrote an audit event */
+static const char sql_has_version[] = "SELECT COUNT(*) FROM certificate_versions "
+				      "WHERE certificate_id = $1";
+
+static int queue_deployments(struct api_req *rq, struct cc_dbc *c, const struct cc_certificate *m,
+			     const char *target_id, int *n, struct cc_err *err)
+{
+	struct cc_dbres r = CC_DBRES_INIT;
+	int64_t nversions;
+
+	if (!strcmp(m->status, "Archived") || !strcmp(m->status, "Revoked"))
+		return cc_err_set(err, CC_E_INVALID, "cannot deploy a %s certificate", m->status);
+	if (cc_db_exec(c, sql_has_version, CC_DB_ARGS(CC_DB_TEXT(m->id)), &r, err) < 0)
+		return -1;
+	nversions = cc_dbres_int(&r, 0, 0);
+	cc_dbres_release(&r);
+	if (!nversions)
+		return cc_err_set(err, CC_E_CONFLICT,
+				  "certificate '%s' has no issued version to deploy yet", m->id);
+	if ((*n = api_deployment_jobs(c, m->id, target_id, cc_time_now(), err)) < 0)
+		return -1;
+	if (!*n)
+		return target_id
+			       ? cc_err_set(err, CC_E_INVALID,
+					    "target_id: '%s' is not an enabled target of "
+					    "certificate '%s', or already has a pending deployment",
+					    target_id, m->id)
+			       : cc_err_set(err, CC_E_CONFLICT,
+					    "certificate '%s' has no enabled target without a "
+					    "pending deployment",
+					    m->id);
+	return api_audit_event(c, rq, "deployment_triggered", "certificate", m->id,
+			       json_pack("{s:s?, s:i}", "target_id", target_id, "jobs", *n), err);
+}
+
+void h_certificates_deploy(struct api_req *rq, struct api_resp *rs)
+{
+	struct cc_err err = CC_ERR_INIT;
+	struct cc_certificate *m = cc_obj_new(&cc_certificate_entity);
+	json_t *body = NULL, *t;
+	const char *target_id = NULL;
+	struct cc_dbc *c;
+	int n = 0;
+
+	if (!(body = api_body_json(rq, rs, true)))
+		goto out;
+	if (json_object_size(body) > 1 ||
+	    (json_object_size(body) == 1 && !json_object_get(body, "target_id"))) {
+		api_reply_error(rs, rq, 400, "only target_id may be given");
+		goto out;
+	}
+	if ((t = json_object_get(body, "target_id")) && !json_is_null(t)) {
+		if (!json_is_string(t) || !json_string_length(t)) {
+			api_reply_error(rs, rq, 400, "target_id: must be a non-empty string");
+			goto out;
+		}
+		target_id = json_string_value(t);
+	}
+	if (!(c = api_db(rq, rs)))
+		goto out;
+	if (cc_db_begin(c, &err) < 0 ||
+	    cc_repo_get(c, &cc_certificate_entity, rq->params[0], m, &err) < 0 ||
+	    queue_deployments(rq, c, m, target_id, &n, &err) < 0 || cc_db_commit(c, &err) < 0) {
+		cc_db_rollback(c);
+		if (err.code == CC_E_NOT_FOUND)
+			api_reply_error(rs, rq, 404, "Certificate not found: %s", rq->params[0]);
+		else
+			api_reply_err(rs, rq, &err);
+		goto out;
+	}
+	api_reply_json(rs, 202,
+		       json_pack("{s:s, s:i}", "status", "deployment_triggered", "jobs", n));
+out:
+	json_decref(body);
+	cc_obj_free(&cc_certificate_entity, m);
 }

@@ -196,8 +196,8 @@ void h_jobs_reject(struct api_req *rq, struct api_resp *rs)
 /* ---- verification ---- */
 
 struct verification {
-	const char *target_id, *expected, *actual, *error;
-	bool verified;
+	const char *target_id, *expected, *actual, *error, *status;
+	bool verified, skipped;
 	char expected_lc[FINGERPRINT_LEN + 1], actual_lc[FINGERPRINT_LEN + 1];
 };
 
@@ -219,26 +219,44 @@ static int fingerprint(const char *key, const char *v, char out[FINGERPRINT_LEN 
 	return 0;
 }
 
+/* v2.1's body, plus: "status":"skipped" (nothing to probe) and, when the probe itself
+ * failed, an empty actual_fingerprint with the error */
 static int verification_body(json_t *body, struct verification *v, struct cc_err *err)
 {
-	static const char *const keys[] = {
-		"target_id", "expected_fingerprint", "actual_fingerprint", "verified", "error", NULL
-	};
+	static const char *const keys[] = { "target_id",
+					    "expected_fingerprint",
+					    "actual_fingerprint",
+					    "verified",
+					    "error",
+					    "status",
+					    NULL };
 	json_t *verified = json_object_get(body, "verified");
 
 	if (only_keys(body, keys, err) < 0 ||
 	    str_member(body, "target_id", true, 255, &v->target_id, err) < 0 ||
 	    str_member(body, "expected_fingerprint", true, 255, &v->expected, err) < 0 ||
-	    str_member(body, "actual_fingerprint", true, 255, &v->actual, err) < 0 ||
+	    str_member(body, "actual_fingerprint", false, 255, &v->actual, err) < 0 ||
 	    str_member(body, "error", false, REASON_MAX, &v->error, err) < 0 ||
-	    fingerprint("expected_fingerprint", v->expected, v->expected_lc, err) < 0 ||
-	    fingerprint("actual_fingerprint", v->actual, v->actual_lc, err) < 0)
+	    str_member(body, "status", false, 32, &v->status, err) < 0 ||
+	    fingerprint("expected_fingerprint", v->expected, v->expected_lc, err) < 0)
 		return -1;
-	if (verified && !json_is_null(verified) && !json_is_boolean(verified))
-		return cc_err_set(err, CC_E_INVALID, "verified: must be true or false");
-	v->verified = json_is_true(verified);
+	if (v->status && strcmp(v->status, "skipped") && strcmp(v->status, "success") &&
+	    strcmp(v->status, "failed"))
+		return cc_err_set(err, CC_E_INVALID, "status: must be success, failed or skipped");
+	v->skipped = v->status && !strcmp(v->status, "skipped");
 	if (v->error && !*v->error)
 		v->error = NULL;
+	if (v->actual && *v->actual) {
+		if (fingerprint("actual_fingerprint", v->actual, v->actual_lc, err) < 0)
+			return -1;
+	} else if (!v->error && !v->skipped) {
+		return cc_err_set(err, CC_E_INVALID,
+				  "actual_fingerprint is required (unless error says why the "
+				  "probe failed, or status is skipped)");
+	}
+	if (verified && !json_is_null(verified) && !json_is_boolean(verified))
+		return cc_err_set(err, CC_E_INVALID, "verified: must be true or false");
+	v->verified = json_is_true(verified) && !v->skipped;
 	if (v->verified && strcmp(v->expected_lc, v->actual_lc))
 		return cc_err_set(err, CC_E_INVALID,
 				  "verified is true but actual_fingerprint differs from "
@@ -290,6 +308,7 @@ static int record(struct api_req *rq, struct cc_dbc *c, const struct verificatio
 {
 	struct cc_job *j = cc_obj_new(&cc_job_entity);
 	bool ok = v->verified && !v->error;
+	const char *status = v->skipped ? "skipped" : ok ? "success" : "failed";
 	int rc = -1;
 
 	if (cc_repo_get(c, &cc_job_entity, rq->params[0], j, err) < 0 ||
@@ -301,10 +320,14 @@ static int record(struct api_req *rq, struct cc_dbc *c, const struct verificatio
 		goto out;
 	}
 	if (cc_db_exec(c, sql_record,
-		       CC_DB_ARGS(CC_DB_TEXT(j->id), CC_DB_TEXT(ok ? "success" : "failed"),
-				  CC_DB_TIME(now), CC_DB_TEXT(v->actual_lc), CC_DB_TEXT(v->error)),
+		       CC_DB_ARGS(CC_DB_TEXT(j->id), CC_DB_TEXT(status), CC_DB_TIME(now),
+				  *v->actual_lc ? CC_DB_TEXT(v->actual_lc) : CC_DB_NULL(),
+				  CC_DB_TEXT(v->error)),
 		       NULL, err) < 0 ||
-	    api_audit_event(c, rq, ok ? "job_verification_success" : "job_verification_failed",
+	    api_audit_event(c, rq,
+			    v->skipped ? "job_verification_skipped"
+			    : ok       ? "job_verification_success"
+				       : "job_verification_failed",
 			    "job", j->id, verification_details(j, v), err) < 0)
 		goto out;
 	rc = 0;

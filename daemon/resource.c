@@ -3,6 +3,8 @@
 #include <string.h>
 #include "daemon/resource.h"
 #include "daemon/app.h"
+#include "daemon/list-cache.h"
+#include "libcc/audit.h"
 #include "libcc/db.h"
 #include "libcc/id.h"
 #include "libcc/time.h"
@@ -12,22 +14,8 @@ int api_audit_event(struct cc_dbc *c, const struct api_req *rq, const char *acti
 		    const char *resource_type, const char *resource_id, json_t *details,
 		    struct cc_err *err)
 {
-	char *id = cc_id_new("audit");
-	char *d = details ? json_dumps(details, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	int rc = cc_db_exec(
-		c,
-		"INSERT INTO audit_events (id, actor, actor_type, action, resource_type, "
-		"resource_id, details, timestamp) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-		CC_DB_ARGS(CC_DB_TEXT(id), CC_DB_TEXT(rq->actor),
-			   CC_DB_TEXT(rq->actor_type == API_ACTOR_AGENT ? "Agent" : "User"),
-			   CC_DB_TEXT(action), CC_DB_TEXT(resource_type), CC_DB_TEXT(resource_id),
-			   CC_DB_JSON(d), CC_DB_TIME(cc_time_now())),
-		NULL, err);
-
-	free(id);
-	free(d);
-	json_decref(details);
-	return rc;
+	return cc_audit_record(c, rq->actor, rq->actor_type == API_ACTOR_AGENT ? "Agent" : "User",
+			       action, resource_type, resource_id, details, err);
 }
 
 static json_t *to_json(const struct api_resource *r, struct cc_dbc *c, const void *obj)
@@ -41,19 +29,30 @@ void api_res_list(struct api_req *rq, struct api_resp *rs, const struct api_reso
 	struct cc_list l = CC_LIST_INIT;
 	struct cc_query q;
 	struct cc_dbc *c;
+	/* read before the query: a write committed meanwhile makes this entry stale at once */
+	uint64_t gen = cc_db_generation(rq->app->db, r->e == &cc_audit_event_entity
+							     ? CC_DB_GEN_DATA | CC_DB_GEN_AUDIT
+							     : CC_DB_GEN_DATA);
+	char *key = rq->app->lists ? api_list_cache_key(rq) : NULL;
 
+	if (key && api_list_cache_get(rq->app->lists, key, gen, rs))
+		goto out;
 	if (api_parse_query(rq, r->e, &q, &err) < 0) {
 		api_reply_err(rs, rq, &err);
-		return;
+		goto out;
 	}
 	if (!(c = api_db(rq, rs)))
-		return;
+		goto out;
 	if (cc_repo_list(c, r->e, &q, &l, &err) < 0) {
 		api_reply_err(rs, rq, &err);
-		return;
+		goto out;
 	}
 	api_list_reply(rq, rs, r, &q, &l, c);
 	cc_list_release(r->e, &l);
+	if (key)
+		api_list_cache_put(rq->app->lists, key, gen, rs);
+out:
+	free(key);
 }
 
 static void not_found(struct api_req *rq, struct api_resp *rs, const struct api_resource *r)

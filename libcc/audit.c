@@ -1,5 +1,9 @@
 /* audit.c: the audit_events table (append-only) and its JSON keys */
 #include "libcc/audit.h"
+#include <stdlib.h>
+#include "libcc/db.h"
+#include "libcc/id.h"
+#include "libcc/time.h"
 
 static const struct cc_field fields[] = {
 	CC_FIELD(struct cc_audit_event, id, "id", TEXT, CC_F_PK),
@@ -35,3 +39,24 @@ const struct cc_entity cc_audit_event_entity = {
 	.filters = filters,
 	.flags = CC_E_APPEND_ONLY,
 };
+
+int cc_audit_record(struct cc_dbc *c, const char *actor, const char *actor_type, const char *action,
+		    const char *resource_type, const char *resource_id, json_t *details,
+		    struct cc_err *err)
+{
+	char *id = cc_id_new("audit");
+	char *d = details ? json_dumps(details, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	int rc = cc_db_exec(
+		c,
+		"INSERT INTO audit_events (id, actor, actor_type, action, resource_type, "
+		"resource_id, details, timestamp) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+		CC_DB_ARGS(CC_DB_TEXT(id), CC_DB_TEXT(actor), CC_DB_TEXT(actor_type),
+			   CC_DB_TEXT(action), CC_DB_TEXT(resource_type), CC_DB_TEXT(resource_id),
+			   CC_DB_JSON(d), CC_DB_TIME(cc_time_now())),
+		NULL, err);
+
+	free(id);
+	free(d);
+	json_decref(details);
+	return rc;
+}

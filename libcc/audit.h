@@ -21,4 +21,13 @@ struct cc_audit_event {
  * database (triggers of migration 0012) */
 extern const struct cc_entity cc_audit_event_entity;
 
+struct cc_dbc;
+struct cc_err;
+
+/* appends one event in the caller's transaction; takes details (may be NULL).
+ * actor_type: "User", "Agent" or "System" */
+int cc_audit_record(struct cc_dbc *c, const char *actor, const char *actor_type, const char *action,
+		    const char *resource_type, const char *resource_id, json_t *details,
+		    struct cc_err *err);
+
 #endif

@@ -71,7 +71,9 @@ static struct cc_dbc *sq_connect(struct cc_db *db, struct cc_err *err)
 	sqlite3_busy_timeout(sc->h, BUSY_TIMEOUT_MS);
 	rc = sqlite3_exec(sc->h,
 			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-			  "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;",
+			  "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
+			  /* 8 MiB: COUNT(*) over 100k rows must not thrash the page cache */
+			  "PRAGMA cache_size=-8192;",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		cc_err_set(err, CC_E_UNAVAILABLE, "cannot set up SQLite database '%s': %s",

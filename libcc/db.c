@@ -1,6 +1,7 @@
 /* db.c: connection pool, transactions and result access shared by both engines */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +23,8 @@ struct cc_db {
 	pthread_cond_t cv;
 	struct cc_dbc *idle;
 	int open, max;
+	/* committed writes so far: to the audit trail, and to everything else */
+	_Atomic uint64_t gen[2];
 };
 
 static char *strip_password(const char *url)
@@ -178,17 +181,67 @@ void cc_db_put(struct cc_db *db, struct cc_dbc *c)
 	pthread_mutex_unlock(&db->mu);
 }
 
+/* which generations a statement moves: 0 for reads */
+static unsigned write_bits(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (strncasecmp(sql, "INSERT", 6) && strncasecmp(sql, "UPDATE", 6) &&
+	    strncasecmp(sql, "DELETE", 6) && strncasecmp(sql, "REPLACE", 7))
+		return 0;
+	return strstr(sql, "audit_events") ? CC_DB_GEN_AUDIT : CC_DB_GEN_DATA;
+}
+
+/* counted once committed: a reader that sees the new number also sees the rows */
+static void bump(struct cc_dbc *c, unsigned bits)
+{
+	if (c->tx_depth > 0) {
+		c->pending_gen |= bits;
+		return;
+	}
+	for (int i = 0; i < 2; i++)
+		if (bits & (1u << i))
+			atomic_fetch_add(&c->db->gen[i], 1);
+}
+
+uint64_t cc_db_generation(struct cc_db *db, unsigned which)
+{
+	uint64_t g = 0;
+
+	for (int i = 0; i < 2; i++)
+		if (which & (1u << i))
+			g += atomic_load(&db->gen[i]);
+	return g;
+}
+
 int cc_db_exec(struct cc_dbc *c, const char *sql, const struct cc_dbarg *args, int nargs,
 	       struct cc_dbres *res, struct cc_err *err)
 {
+	unsigned bits = write_bits(sql);
+	int rc;
+
 	if (res)
 		*res = (struct cc_dbres)CC_DBRES_INIT;
-	return c->drv->exec(c, sql, args, nargs, res, err);
+	rc = c->drv->exec(c, sql, args, nargs, res, err);
+	if (bits && rc == 0)
+		bump(c, bits);
+	return rc;
+}
+
+static bool is_tx_control(const char *sql)
+{
+	return !strcmp(sql, "BEGIN") || !strcmp(sql, "BEGIN IMMEDIATE") || !strcmp(sql, "COMMIT") ||
+	       !strcmp(sql, "ROLLBACK");
 }
 
 int cc_db_exec_script(struct cc_dbc *c, const char *sql, struct cc_err *err)
 {
-	return c->drv->script(c, sql, err);
+	int rc = c->drv->script(c, sql, err);
+
+	/* scripts are migrations and fixtures: anything may have changed */
+	if (rc == 0 && !is_tx_control(sql))
+		bump(c, CC_DB_GEN_DATA | CC_DB_GEN_AUDIT);
+	return rc;
 }
 
 int cc_db_begin(struct cc_dbc *c, struct cc_err *err)
@@ -196,6 +249,7 @@ int cc_db_begin(struct cc_dbc *c, struct cc_err *err)
 	if (c->tx_depth++ > 0)
 		return 0;
 	c->tx_doomed = false;
+	c->pending_gen = 0;
 	/* IMMEDIATE takes SQLite's write lock up front: no deadlock on lock upgrade */
 	if (cc_db_exec_script(c, c->drv->engine == CC_DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN",
 			      err) < 0) {
@@ -213,12 +267,15 @@ int cc_db_commit(struct cc_dbc *c, struct cc_err *err)
 		return 0;
 	if (c->tx_doomed) {
 		cc_db_exec_script(c, "ROLLBACK", NULL);
+		c->pending_gen = 0;
 		return cc_err_set(err, CC_E_DB, "transaction rolled back after an earlier failure");
 	}
 	if (cc_db_exec_script(c, "COMMIT", err) < 0) {
 		cc_db_exec_script(c, "ROLLBACK", NULL);
 		return -1;
 	}
+	bump(c, c->pending_gen);
+	c->pending_gen = 0;
 	return 0;
 }
 
@@ -231,6 +288,7 @@ void cc_db_rollback(struct cc_dbc *c)
 		return;
 	}
 	cc_db_exec_script(c, "ROLLBACK", NULL);
+	c->pending_gen = 0;
 }
 
 bool cc_db_in_tx(const struct cc_dbc *c)

@@ -97,6 +97,12 @@ bool cc_db_in_tx(const struct cc_dbc *c);
 /* is the database answering? */
 int cc_db_ping(struct cc_db *db, struct cc_err *err);
 
+/* write generations: a number that grows with every committed write of this process
+ * (to the audit trail, to the rest, or the sum of both); caches key on it */
+#define CC_DB_GEN_DATA 0x1
+#define CC_DB_GEN_AUDIT 0x2
+uint64_t cc_db_generation(struct cc_db *db, unsigned which);
+
 void cc_dbres_release(struct cc_dbres *r);
 const char *cc_dbres_str(const struct cc_dbres *r, int row, int col); /* NULL for SQL NULL */
 char *cc_dbres_dup(const struct cc_dbres *r, int row, int col);	      /* NULL for SQL NULL */
@@ -124,6 +130,7 @@ struct cc_dbc {
 	int tx_depth;
 	bool tx_doomed;
 	bool broken;
+	unsigned pending_gen; /* CC_DB_GEN_* bits written by the open transaction */
 	struct cc_dbc *next_idle;
 };
 

@@ -60,11 +60,13 @@ static const char *const sql_claim[] = {
 	[CC_DB_SQLITE] = "UPDATE jobs SET status = $2, started_at = $3 "
 			 "WHERE id = (SELECT id FROM jobs WHERE status = $1 "
 			 "AND type = COALESCE($4, type) "
+			 "AND (scheduled_at IS NULL OR scheduled_at <= $3) "
 			 "ORDER BY COALESCE(scheduled_at, created_at), created_at, id LIMIT 1) "
 			 "AND status = $1 RETURNING ",
 	[CC_DB_PG] = "UPDATE jobs SET status = $2, started_at = $3 "
 		     "WHERE id = (SELECT id FROM jobs WHERE status = $1 "
 		     "AND type = COALESCE($4, type) "
+		     "AND (scheduled_at IS NULL OR scheduled_at <= $3) "
 		     "ORDER BY COALESCE(scheduled_at, created_at), created_at, id LIMIT 1 "
 		     "FOR UPDATE SKIP LOCKED) "
 		     "AND status = $1 RETURNING ",

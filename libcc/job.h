@@ -32,7 +32,8 @@ struct cc_job {
 
 extern const struct cc_entity cc_job_entity;
 
-/* atomically moves the oldest job (by scheduled_at, else created_at) in from_status, of
+/* atomically moves the oldest due job (scheduled_at unset or <= now; oldest by scheduled_at,
+ * else created_at) in from_status, of
  * type type_or_NULL (NULL: any), to to_status with started_at = now, and fills *out with
  * the updated row; concurrent callers never receive the same job. CC_E_NOTHING when no
  * job is waiting */

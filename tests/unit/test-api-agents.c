@@ -379,8 +379,10 @@ static void test_api_agents__csr(void **state)
 	char *two = cc_xasprintf("%s%s", good, good), *big = malloc(70000);
 
 	work_fixtures(t);
+	/* cA's Renewal job waits for this CSR: it is signed, the job completes */
 	assert_int_equal(post_csr(t, "A", good, "cA", NULL), 202);
-	assert_string_equal(testapi_str(t, "status"), "csr_accepted");
+	assert_string_equal(testapi_str(t, "status"), "csr_signed");
+	assert_string_equal(testapi_str(t, "job_id"), "j-csr-a");
 	assert_int_equal(
 		testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
 				 "'csr_submitted' AND resource_id = 'cA' AND details LIKE "
@@ -391,10 +393,13 @@ static void test_api_agents__csr(void **state)
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
 					  "'csr_submitted' AND details LIKE '%Ed25519%'"),
 			 1);
-	/* nothing is signed or stored yet */
-	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM certificate_versions"), 0);
+	/* one version (cA); the CSR without a certificate signs nothing */
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM certificate_versions"), 1);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE status = 'AwaitingCSR'"),
-			 3);
+			 2);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE id = 'j-csr-a' AND "
+					  "status = 'Completed'"),
+			 1);
 
 	assert_int_equal(post_csr(t, "A", bad, "cA", NULL), 400);
 	assert_non_null(strstr(testapi_str(t, "message"), "signature"));
@@ -520,8 +525,10 @@ static void test_api_agents__job_status(void **state)
 	assert_int_equal(report(t, "A", "j-dep-null-a",
 				"{\"status\":\"Failed\",\"error\":\"disk full\"}", NULL),
 			 200);
+	/* attempts remain: it comes back Pending later, with the reason */
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE id = 'j-dep-null-a' AND "
-					  "status = 'Failed' AND last_error = 'disk full'"),
+					  "status = 'Pending' AND attempts = 1 AND "
+					  "last_error = 'disk full'"),
 			 1);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
 					  "'job_status_reported' AND resource_id = 'j-dep-null-a' "

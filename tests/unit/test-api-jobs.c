@@ -286,6 +286,25 @@ static void test_api_jobs__verify(void **state)
 	assert_string_equal(testapi_str(t, "actual_fingerprint"),
 			    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
 	assert_string_equal(testapi_str(t, "verification_status"), "failed");
+	/* the probe could not connect: no fingerprint, the error says why */
+	assert_status(t, "POST", JOBS "/j-done/verify",
+		      "{\"target_id\":\"tg1\",\"expected_fingerprint\":\"" FP_A "\","
+		      "\"actual_fingerprint\":\"\",\"verified\":false,"
+		      "\"error\":\"connection refused\"}",
+		      200);
+	assert_string_equal(job_col(t, "j-done", "verification_status"), "failed");
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE id = 'j-done' AND "
+					  "verification_fingerprint IS NULL AND "
+					  "verification_error = 'connection refused'"),
+			 1);
+	/* nothing to probe: skipped, recorded as such */
+	assert_status(t, "POST", JOBS "/j-done/verify",
+		      "{\"target_id\":\"tg1\",\"expected_fingerprint\":\"" FP_A "\","
+		      "\"status\":\"skipped\",\"error\":\"no host in the target config\"}",
+		      200);
+	assert_false(json_is_true(json_object_get(t->json, "verified")));
+	assert_string_equal(job_col(t, "j-done", "verification_status"), "skipped");
+	assert_true(audit_rows(t, "job_verification_skipped", "j-done") >= 1);
 	assert_status(t, "GET", JOBS "/nope/verification", NULL, 404);
 	assert_int_equal(testapi_call(t, "GET", JOBS "/j-done/verification", NULL, ""), 401);
 }
@@ -301,7 +320,11 @@ static void test_api_jobs__verify_rejects_bad_bodies(void **state)
 		{ "{\"target_id\":\"tg1\",\"actual_fingerprint\":\"" FP_A "\"}",
 		  "expected_fingerprint is required" },
 		{ "{\"target_id\":\"tg1\",\"expected_fingerprint\":\"" FP_A "\"}",
-		  "actual_fingerprint is required" },
+		  "actual_fingerprint is required (unless error says why the probe failed, or "
+		  "status is skipped)" },
+		{ "{\"target_id\":\"tg1\",\"expected_fingerprint\":\"" FP_A "\","
+		  "\"status\":\"maybe\"}",
+		  "status: must be success, failed or skipped" },
 		{ "{\"target_id\":\"tg1\",\"expected_fingerprint\":\"abc\","
 		  "\"actual_fingerprint\":\"" FP_A "\"}",
 		  "expected_fingerprint: must be a SHA-256 fingerprint (64 hexadecimal digits)" },

@@ -95,7 +95,8 @@ static void test_cfg__validation_names_the_variable(void **state)
 	expect_bad("CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL=soon", "not a duration");
 	expect_bad("CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL=0s",
 		   "'0s' is too short (at least 1s)");
-	expect_bad("CERTCTL_SCHEDULER_RENEWAL_CHECK_INTERVAL=30s", "at least 1m");
+	expect_bad("CERTCTL_SCHEDULER_RENEWAL_CHECK_INTERVAL=0s", "at least 1s");
+	expect_bad("CERTCTL_NETWORK_SCAN_INTERVAL=30s", "at least 1m");
 	expect_bad("CERTCTL_DATABASE_URL=mysql://u:secret@h/db", "'mysql://***@h/db'");
 	expect_bad("CERTCTL_DATABASE_URL=mysql://x", "CERTCTL_DATABASE_URL");
 	expect_bad("CERTCTL_AUTH_TYPE=basic", "CERTCTL_AUTH_TYPE");

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "tests/unit/testapi.h"
+#include "daemon/issuers.h"
+#include "daemon/list-cache.h"
 #include "daemon/audit-writer.h"
 #include "daemon/auth.h"
 #include "daemon/pipeline.h"
@@ -79,6 +81,10 @@ int testapi_setup_env(void **state, const char *const *env)
 		t->app.rl = api_ratelimit_new((double)cc_cfg_int(&t->cfg, CC_CFG_rate_limit_rps),
 					      (double)cc_cfg_int(&t->cfg, CC_CFG_rate_limit_burst));
 	t->app.audit = api_audit_start(t->app.db, &t->log);
+	t->app.data_dir = cc_xstrdup(t->dir);
+	snprintf(t->app.base_url, sizeof(t->app.base_url), "http://127.0.0.1:8443");
+	t->app.issuers = api_issuers_new();
+	t->app.lists = api_list_cache_new(); /* every list test also tests its invalidation */
 	*state = t;
 	return 0;
 }
@@ -105,6 +111,9 @@ int testapi_teardown(void **state)
 		return 0;
 	clear_last(t);
 	api_audit_stop(t->app.audit);
+	api_issuers_free(t->app.issuers);
+	api_list_cache_free(t->app.lists);
+	free(t->app.data_dir);
 	api_ratelimit_free(t->app.rl);
 	api_auth_free(t->app.auth);
 	cc_strv_release(&t->app.cors_origins);

@@ -24,7 +24,7 @@ struct testapi {
 	/* the last response */
 	int status;
 	char *body;
-	json_t *json; /* parsed body, or NULL */
+	json_t *json;  /* parsed body, or NULL */
 	char *headers; /* "Name: value\n" lines */
 };
 
@@ -53,12 +53,12 @@ void testapi_sql(struct testapi *t, const char *sql);
 long long testapi_count(struct testapi *t, const char *sql);
 
 #define TAPI(state) ((struct testapi *)*(state))
-#define assert_status(t, m_, p_, b_, want_)                                                   \
-	do {                                                                                   \
-		int st_ = testapi_call((t), (m_), (p_), (b_), NULL);                           \
-		if (st_ != (want_))                                                            \
-			fail_msg("%s %s: status %d, want %d: %s", (m_), (p_), st_, (want_),    \
-				 (t)->body);                                                   \
+#define assert_status(t, m_, p_, b_, want_)                                                        \
+	do {                                                                                       \
+		int st_ = testapi_call((t), (m_), (p_), (b_), NULL);                               \
+		if (st_ != (want_))                                                                \
+			fail_msg("%s %s: status %d, want %d: %s", (m_), (p_), st_, (want_),        \
+				 (t)->body);                                                       \
 	} while (0)
 
 #endif

@@ -10,10 +10,10 @@
 #include "libcc/repo.h"
 
 /* call fails with code (in the caller's err) */
-#define assert_fails(call, code_)                                                              \
-	do {                                                                                   \
-		assert_int_equal((call), -1);                                                  \
-		assert_int_equal(err.code, (code_));                                           \
+#define assert_fails(call, code_)                                                                  \
+	do {                                                                                       \
+		assert_int_equal((call), -1);                                                      \
+		assert_int_equal(err.code, (code_));                                               \
 	} while (0)
 
 char *xdup(const char *s);
@@ -35,12 +35,11 @@ int64_t count2(struct testdb *t, const struct cc_entity *e, const char *p1, cons
 void expect_filter_and(struct testdb *t, const struct cc_entity *e, const char *param,
 		       const char *yes, int64_t nyes, const char *no, const char *and_p,
 		       const char *and_v);
-void expect_filter2(struct testdb *t, const struct cc_entity *e, const char *param,
-		    const char *yes, int64_t nyes, const char *no);
+void expect_filter2(struct testdb *t, const struct cc_entity *e, const char *param, const char *yes,
+		    int64_t nyes, const char *no);
 /* the object's JSON keys must be exactly keys (space-separated) */
 void expect_keys(const struct cc_entity *e, const void *obj, const char *keys);
-void expect_json_key(const struct cc_entity *e, const void *obj, const char *key,
-		     const char *want);
+void expect_json_key(const struct cc_entity *e, const void *obj, const char *key, const char *want);
 void expect_json_eq(json_t *got, const char *want);
 /* team-1, owner-1, issuer-1, rp-1 and certificates cert-1, cert-2 */
 void mk_certs(struct testdb *t);

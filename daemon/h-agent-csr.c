@@ -1,0 +1,158 @@
+/* h-agent-csr.c: POST /api/v1/agents/{id}/csr — an agent's certificate request, signed
+ * for the certificate's waiting issuance or renewal job (or ad hoc) */
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/x509.h>
+#include "daemon/agent-checks.h"
+#include "daemon/app.h"
+#include "daemon/issuance.h"
+#include "daemon/resource.h"
+#include "daemon/routes.h"
+#include "libcc/agent.h"
+#include "libcc/audit.h"
+#include "libcc/certificate.h"
+#include "libcc/csr.h"
+#include "libcc/db.h"
+#include "libcc/job.h"
+#include "libcc/log.h"
+#include "libcc/notify.h"
+#include "libcc/repo.h"
+#include "libcc/time.h"
+#include "libcc/banned.h"
+
+/* the newest AwaitingCSR issuance/renewal job of the certificate moves to Running; only
+ * one concurrent submission wins it */
+static const char sql_take_job[] =
+	"UPDATE jobs SET status = 'Running', started_at = $2 WHERE id = ("
+	"SELECT id FROM jobs WHERE certificate_id = $1 AND status = 'AwaitingCSR' "
+	"AND type IN ('Issuance', 'Renewal') ORDER BY created_at DESC, id DESC LIMIT 1) "
+	"AND status = 'AwaitingCSR' RETURNING id";
+
+/* a refused request fails the job for good; anything else gives it back to the agent */
+static void job_not_done(struct api_req *rq, struct cc_dbc *c, const char *job_id,
+			 const char *cert_id, const struct cc_err *why)
+{
+	struct cc_err err = CC_ERR_INIT;
+	bool refused = why->code == CC_E_INVALID;
+	int64_t now = cc_time_now();
+	char *who = NULL;
+
+	if (cc_db_begin(c, &err) < 0)
+		goto out;
+	if (cc_job_set_status(c, job_id, "Running", refused ? "Failed" : "AwaitingCSR", why->msg,
+			      now, &err) < 0 ||
+	    (refused && (cc_notify_recipient(c, cert_id, &who, &err) < 0 ||
+			 cc_notify_create(c, CC_NOTIFY_RENEWAL_FAILURE, cert_id, "Email", who,
+					  why->msg, now, &err) < 0)) ||
+	    api_audit_event(c, rq, refused ? "renewal_job_failed" : "csr_not_signed", "certificate",
+			    cert_id, json_pack("{s:s, s:s}", "job_id", job_id, "error", why->msg),
+			    &err) < 0 ||
+	    cc_db_commit(c, &err) < 0)
+		cc_db_rollback(c);
+out:
+	if (err.code)
+		cc_log_kv(rq->app->log, CC_LOG_ERROR, "job state not recorded", "req",
+			  rq->request_id, "job", job_id, "error", err.msg, (const char *)NULL);
+	free(who);
+}
+
+/* signs for cert_id; *job_id gets the job it completed ("" for none) */
+static int sign_for(struct api_req *rq, struct cc_dbc *c, const char *cert_id, const char *csr,
+		    const struct cc_csr_key *key, struct api_issued *out, char *job_id,
+		    size_t job_id_len, struct cc_err *err)
+{
+	struct cc_certificate *m = cc_obj_new(&cc_certificate_entity);
+	struct cc_dbres r = CC_DBRES_INIT;
+	struct api_issuance in = {
+		.actor = rq->actor,
+		.actor_type = rq->actor_type == API_ACTOR_AGENT ? "Agent" : "User",
+		.csr_pem = csr,
+		.key_algorithm = key->algorithm,
+		.key_size = key->bits,
+	};
+	int rc = -1;
+
+	*job_id = 0;
+	if (cc_repo_get(c, &cc_certificate_entity, cert_id, m, err) < 0)
+		goto out;
+	if (cc_db_exec(c, sql_take_job, CC_DB_ARGS(CC_DB_TEXT(cert_id), CC_DB_TIME(cc_time_now())),
+		       &r, err) < 0)
+		goto out;
+	if (r.nrows) {
+		snprintf(job_id, job_id_len, "%s", cc_dbres_str(&r, 0, 0));
+		in.job_id = job_id;
+	}
+	rc = api_issue(rq->app, c, m, &in, out, err);
+	if (rc < 0 && *job_id)
+		job_not_done(rq, c, job_id, cert_id, err);
+out:
+	cc_dbres_release(&r);
+	cc_obj_free(&cc_certificate_entity, m);
+	return rc;
+}
+
+static int audit_submission(struct api_req *rq, struct cc_dbc *c, const struct cc_agent *a,
+			    const char *cert_id, const struct cc_csr_key *key, struct cc_err *err)
+{
+	if (cc_db_begin(c, err) < 0)
+		return -1;
+	if (api_audit_event(c, rq, "csr_submitted", "certificate", cert_id ? cert_id : "",
+			    json_pack("{s:s, s:s?, s:s, s:i}", "agent_hostname", a->hostname,
+				      "certificate_id", cert_id, "key_algorithm", key->algorithm,
+				      "key_size", key->bits),
+			    err) < 0 ||
+	    cc_db_commit(c, err) < 0) {
+		cc_db_rollback(c);
+		return -1;
+	}
+	return 0;
+}
+
+void h_agents_csr(struct api_req *rq, struct api_resp *rs)
+{
+	struct cc_err err = CC_ERR_INIT;
+	json_t *body = api_body_json(rq, rs, false);
+	struct cc_agent *a = cc_obj_new(&cc_agent_entity);
+	const char *csr = NULL, *cert_id = NULL;
+	const struct str_key keys[] = { { "csr_pem", true, &csr },
+					{ "certificate_id", false, &cert_id } };
+	struct cc_csr_key key = { 0 };
+	struct api_issued out;
+	char job_id[64];
+	X509_REQ *req = NULL;
+	struct cc_dbc *c;
+
+	if (!body)
+		goto out;
+	if (api_body_strings(body, keys, CC_ARRAY_SIZE(keys), &err) < 0 ||
+	    !(req = cc_csr_parse(csr, &key, &err))) {
+		api_reply_err(rs, rq, &err);
+		goto out;
+	}
+	if (cert_id && !*cert_id)
+		cert_id = NULL;
+	if (!(c = api_db(rq, rs)) || !api_agent_load(rq, rs, c, a) ||
+	    (cert_id && !api_agent_cert_check(rq, rs, c, cert_id)))
+		goto out;
+	if (audit_submission(rq, c, a, cert_id, &key, &err) < 0) {
+		api_reply_err(rs, rq, &err);
+		goto out;
+	}
+	if (!cert_id) { /* nothing to sign for: v2.1 only records the submission */
+		api_reply_status(rs, 202, "status", "csr_accepted");
+		goto out;
+	}
+	if (sign_for(rq, c, cert_id, csr, &key, &out, job_id, sizeof(job_id), &err) < 0) {
+		api_reply_err(rs, rq, &err);
+		goto out;
+	}
+	api_reply_json(rs, 202,
+		       json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i}", "status", "csr_signed",
+				 "certificate_id", cert_id, "serial_number", out.serial,
+				 "fingerprint_sha256", out.fingerprint, "job_id",
+				 *job_id ? job_id : NULL, "deployment_jobs", out.deployments));
+out:
+	X509_REQ_free(req);
+	json_decref(body);
+	cc_obj_free(&cc_agent_entity, a);
+}

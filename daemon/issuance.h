@@ -1,0 +1,44 @@
+/* issuance.h: signing a certificate request for a managed certificate and recording all
+ * that follows in one transaction (version, certificate status, job, deployment jobs,
+ * notification, audit) */
+#ifndef CC_ISSUANCE_H
+#define CC_ISSUANCE_H
+
+#include <stdint.h>
+
+struct api_app;
+struct cc_certificate;
+struct cc_dbc;
+struct cc_err;
+
+struct api_issuance {
+	const char *actor; /* audit actor and its type ("User", "Agent", "System") */
+	const char *actor_type;
+	const char *csr_pem;	   /* the request to sign (already parsed and verified) */
+	const char *key_algorithm; /* of the CSR's key: "ECDSA", "RSA", "Ed25519" */
+	int key_size;
+	const char *key_pem; /* server keygen: the private key to keep for the agent */
+	const char *job_id;  /* the Issuance/Renewal job this completes (Running), or NULL */
+};
+
+struct api_issued {
+	char version_id[64];
+	char serial[96];
+	char fingerprint[65];
+	int64_t not_after;
+	int deployments; /* deployment jobs created */
+};
+
+/* checks the CSR key against the certificate's profile, signs with the certificate's
+ * issuer and commits everything, or nothing. The caller holds no transaction. A refused
+ * request (profile, issuer) is CC_E_INVALID/CC_E_CONFLICT/CC_E_UNSUPPORTED; when a job
+ * was given, the caller decides its fate */
+int api_issue(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
+	      const struct api_issuance *in, struct api_issued *out, struct cc_err *err);
+
+/* creates one Pending deployment job per enabled target mapped to the certificate (in the
+ * caller's transaction); returns how many, or -1 */
+int api_deployment_jobs(struct cc_dbc *c, const char *cert_id, const char *only_target_id,
+			int64_t now, struct cc_err *err);
+
+#endif

@@ -1,0 +1,10 @@
+-- 0016_server_keys (PostgreSQL 15) -- certctl-c addition.
+-- Server keygen mode (CERTCTL_KEYGEN_MODE=server) keeps the private key of each version it
+-- issued here, sealed with CERTCTL_CONFIG_ENCRYPTION_KEY when one is set, so that the
+-- agent deploying the certificate can fetch it. (v2.1 wrote the key into csr_pem.)
+CREATE TABLE server_keys (
+    certificate_version_id TEXT NOT NULL PRIMARY KEY
+        REFERENCES certificate_versions (id) ON DELETE CASCADE,
+    key_sealed             BYTEA NOT NULL,
+    created_at             TIMESTAMPTZ NOT NULL DEFAULT NOW()
+);

@@ -1,0 +1,551 @@
+/* test-api-issuance.c: the lifecycle through the API and the job processor — server
+ * keygen, agent CSRs, profile refusals, deployment jobs, retries and crash recovery, each
+ * issued certificate checked with the openssl CLI */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tests/unit/testapi.h"
+#include "tests/unit/testossl.h"
+#include "daemon/job-processor.h"
+#include "libcc/csr.h"
+#include "libcc/mem.h"
+#include "libcc/time.h"
+
+#define SEC INT64_C(1000000)
+
+static void fixtures(struct testapi *t)
+{
+	testapi_sql(
+		t,
+		"INSERT INTO teams (id, name) VALUES ('t1', 'team');"
+		"INSERT INTO owners (id, name, email, team_id) VALUES ('o1', 'o', 'o@x.io', 't1');"
+		"INSERT INTO renewal_policies (id, name, renewal_window_days) VALUES "
+		"('rp', 'rp', 30);"
+		"INSERT INTO issuers (id, name, type) VALUES ('i1', 'Local', 'GenericCA');"
+		"INSERT INTO certificate_profiles (id, name, allowed_key_algorithms, "
+		"max_ttl_seconds, allowed_ekus) VALUES ('p-rsa', 'rsa only', "
+		"'[{\"algorithm\":\"RSA\",\"min_size\":3072}]', 86400, '[\"serverAuth\"]');"
+		"INSERT INTO agents (id, name, hostname, api_key_hash, status) VALUES "
+		"('a1', 'a1', 'h', 'x', 'Online'), ('a2', 'a2', 'h', 'x', 'Online');"
+		"INSERT INTO deployment_targets (id, name, type, agent_id, config) VALUES "
+		"('tg1', 'n1', 'NGINX', 'a1', '{}'), ('tg2', 'n2', 'HAProxy', 'a2', '{}'),"
+		"('tg3', 'n3', 'NGINX', 'a2', '{}')");
+}
+
+static int reset(void **state)
+{
+	testapi_reset(state);
+	fixtures(TAPI(state));
+	return 0;
+}
+
+static int setup_server(void **state)
+{
+	static const char *const env[] = { "CERTCTL_KEYGEN_MODE=server", NULL };
+	return testapi_setup_env(state, env);
+}
+
+/* POST /certificates with optional extra members; returns the new id (static buffer) */
+static const char *create_cert(struct testapi *t, const char *extra)
+{
+	static char id[96];
+	char *body = cc_xasprintf(
+		"{\"name\":\"web\",\"common_name\":\"www.example.com\",\"sans\":"
+		"[\"www.example.com\",\"10.1.2.3\",\"ops@example.com\"],\"owner_id\":\"o1\","
+		"\"team_id\":\"t1\",\"issuer_id\":\"i1\",\"renewal_policy_id\":\"rp\"%s}",
+		extra);
+
+	assert_status(t, "POST", "/api/v1/certificates", body, 201);
+	free(body);
+	snprintf(id, sizeof(id), "%s", testapi_str(t, "id"));
+	return id;
+}
+
+static long long __attribute__((format(printf, 2, 3)))
+countf(struct testapi *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *sql;
+	long long n;
+
+	va_start(ap, fmt);
+	sql = cc_xvasprintf(fmt, ap);
+	va_end(ap);
+	n = testapi_count(t, sql);
+	free(sql);
+	return n;
+}
+
+static void tick(struct testapi *t, int64_t now, int want)
+{
+	struct cc_err err = CC_ERR_INIT;
+	int n = api_job_processor_tick(&t->app, now, &err);
+
+	if (n != want)
+		fail_msg("tick handled %d jobs, want %d (%s)", n, want, err.msg);
+}
+
+/* the stored chain of the certificate's newest version verifies with `openssl verify`
+ * against the issuer's CA, and openssl shows what we expect in it */
+static void verify_with_openssl(struct testapi *t, const char *cert_id, const char *want_text)
+{
+	char *dir = testossl_tmpdir("issuance"), *leaf = testossl_path(dir, "leaf.pem");
+	char *ca = cc_xasprintf("%s/ca/i1/ca.crt", t->app.data_dir), *out = NULL;
+	char *path = cc_xasprintf("/api/v1/certificates/%s/versions", cert_id);
+	json_t *v;
+
+	assert_status(t, "GET", path, NULL, 200);
+	v = json_array_get(json_object_get(t->json, "data"), 0);
+	assert_non_null(v);
+	testossl_write(leaf, json_string_value(json_object_get(v, "pem_chain")));
+	if (testossl_openssl(&out, "verify", "-CAfile", ca, leaf, NULL) != 0)
+		fail_msg("openssl verify: %s", out);
+	free(out);
+	assert_int_equal(testossl_openssl(&out, "x509", "-in", leaf, "-noout", "-text", NULL), 0);
+	if (want_text && !strstr(out, want_text))
+		fail_msg("'%s' not in the certificate:\n%s", want_text, out);
+	free(out);
+	testossl_rmdir(dir);
+	free(path);
+	free(ca);
+	free(leaf);
+	free(dir);
+}
+
+/* ---- server keygen ---- */
+
+static void test_api_issuance__server_keygen_issues_and_queues_deployments(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\",\"tg2\"]");
+	char path[160];
+
+	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
+	assert_status(t, "POST", path, NULL, 202);
+	assert_string_equal(testapi_str(t, "status"), "renewal_triggered");
+	tick(t, cc_time_now(), 1);
+	/* the job completed, one version, the certificate is Active with its expiry */
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+				"type = 'Issuance' AND status = 'Completed'",
+				id),
+			 1);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM certificate_versions WHERE "
+				"certificate_id = '%s' AND length(fingerprint_sha256) = 64 AND "
+				"key_algorithm = 'ECDSA' AND key_size = 256",
+				id),
+			 1);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
+				"AND status = 'Active' AND expires_at > '2026' AND "
+				"last_renewal_at IS NOT NULL",
+				id),
+			 1);
+	/* one deployment job per mapped target, each for its target's agent */
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+				"type = 'Deployment' AND status = 'Pending' AND "
+				"((target_id = 'tg1' AND agent_id = 'a1') OR "
+				"(target_id = 'tg2' AND agent_id = 'a2'))",
+				id),
+			 2);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM notification_events WHERE "
+				"certificate_id = '%s' AND type = 'RenewalSuccess'",
+				id),
+			 1);
+	assert_int_equal(
+		countf(t,
+		       "SELECT COUNT(*) FROM server_keys k JOIN certificate_versions "
+		       "v ON v.id = k.certificate_version_id WHERE v.certificate_id = '%s'",
+		       id),
+		1);
+	verify_with_openssl(t, id, "IP Address:10.1.2.3");
+	verify_with_openssl(t, id, "email:ops@example.com");
+	/* a second tick finds nothing to do: exactly once */
+	tick(t, cc_time_now(), 0);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM certificate_versions WHERE "
+				"certificate_id = '%s'",
+				id),
+			 1);
+}
+
+static void test_api_issuance__server_keygen_key_reaches_the_agent(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\"]");
+	char path[200];
+
+	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
+	assert_status(t, "POST", path, NULL, 202);
+	tick(t, cc_time_now(), 1);
+	snprintf(path, sizeof(path), "/api/v1/agents/a1/certificates/%s", id);
+	assert_status(t, "GET", path, NULL, 200);
+	assert_non_null(strstr(testapi_str(t, "private_key_pem"), "BEGIN PRIVATE KEY"));
+	assert_non_null(strstr(testapi_str(t, "certificate_pem"), "BEGIN CERTIFICATE"));
+}
+
+static void test_api_issuance__profile_picks_key_and_caps_ttl(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id = create_cert(t, ",\"certificate_profile_id\":\"p-rsa\"");
+	char path[160];
+
+	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
+	assert_status(t, "POST", path, NULL, 202);
+	tick(t, cc_time_now(), 1);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM certificate_versions WHERE "
+				"certificate_id = '%s' AND key_algorithm = 'RSA' AND "
+				"key_size = 3072",
+				id),
+			 1);
+	/* max_ttl 1 day: the version ends within a day and a minute of now */
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM certificate_versions WHERE "
+				"certificate_id = '%s' AND "
+				"julianday(not_after) - julianday('now') < 1.001",
+				id),
+			 1);
+	verify_with_openssl(t, id, "TLS Web Server Authentication");
+}
+
+static void test_api_issuance__failures_retry_then_fail(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id = create_cert(t, "");
+	char path[160];
+	int64_t now;
+
+	testapi_sql(t, "UPDATE issuers SET enabled = 0 WHERE id = 'i1'");
+	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
+	assert_status(t, "POST", path, NULL, 202);
+	now = cc_time_now(); /* the job is due from the renew request on */
+	tick(t, now, 1);
+	/* back to Pending, later, with the reason */
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+				"status = 'Pending' AND attempts = 1 AND "
+				"last_error LIKE '%%disabled%%'",
+				id),
+			 1);
+	tick(t, now + SEC, 0);	    /* not due yet */
+	tick(t, now + 31 * SEC, 1); /* 30 s backoff */
+	tick(t, now + 92 * SEC, 1); /* 60 s more: third and last attempt */
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+				"status = 'Failed' AND attempts = 3",
+				id),
+			 1);
+	/* never issued: back to Pending, so that the renewal check may try again later */
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
+				"AND status = 'Pending'",
+				id),
+			 1);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM notification_events WHERE "
+				"certificate_id = '%s' AND type = 'RenewalFailure'",
+				id),
+			 1);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM certificate_versions WHERE "
+				"certificate_id = '%s'",
+				id),
+			 0);
+}
+
+static void test_api_issuance__running_job_of_a_dead_server_finishes_once(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id = create_cert(t, "");
+	char *sql;
+
+	/* what a server that died mid-job leaves behind: Running since long ago */
+	sql = cc_xasprintf("INSERT INTO jobs (id, type, certificate_id, status, scheduled_at, "
+			   "started_at) VALUES ('job-dead', 'Renewal', '%s', 'Running', "
+			   "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')",
+			   id);
+	testapi_sql(t, sql);
+	free(sql);
+	tick(t, cc_time_now(), 1);
+	tick(t, cc_time_now(), 0);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE id = 'job-dead' AND "
+					  "status = 'Completed'"),
+			 1);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM certificate_versions WHERE "
+				"certificate_id = '%s'",
+				id),
+			 1);
+}
+
+/* ---- agent keygen ---- */
+
+static char *make_csr(const char *type, const char *cn)
+{
+	struct cc_err err = CC_ERR_INIT;
+	char *key = NULL, *csr = NULL;
+
+	if (cc_csr_generate(type, cn, NULL, 0, &key, &csr, &err) < 0)
+		fail_msg("csr: %s", err.msg);
+	free(key);
+	return csr;
+}
+
+static char *csr_body(const char *csr, const char *cert_id)
+{
+	json_t *b = json_pack("{s:s, s:s}", "csr_pem", csr, "certificate_id", cert_id);
+	char *s = json_dumps(b, JSON_COMPACT);
+
+	json_decref(b);
+	return s;
+}
+
+static void test_api_issuance__agent_csr_completes_the_waiting_job(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\",\"tg3\"]");
+	char path[160], *csr = make_csr("ECDSA-P256", "www.example.com"), *body;
+
+	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
+	assert_status(t, "POST", path, NULL, 202);
+	/* the job waits for a CSR and is offered to the agents of both targets */
+	assert_status(t, "GET", "/api/v1/agents/a1/work", NULL, 200);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 1);
+	body = csr_body(csr, id);
+	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 202);
+	assert_string_equal(testapi_str(t, "status"), "csr_signed");
+	assert_int_equal(strlen(testapi_str(t, "fingerprint_sha256")), 64);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+				"type = 'Issuance' AND status = 'Completed'",
+				id),
+			 1);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+				"type = 'Deployment' AND status = 'Pending'",
+				id),
+			 2);
+	verify_with_openssl(t, id, "DNS:www.example.com");
+	/* the CSR's key was the agent's: no server key kept */
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM server_keys"), 0);
+	/* a second CSR for the same certificate is an ad-hoc issue: a new version, and no
+	 * second deployment job while the first ones are still Pending */
+	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 202);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM certificate_versions WHERE "
+				"certificate_id = '%s'",
+				id),
+			 2);
+	/* the deployment jobs now reach their agents: a1 one, a2 one */
+	assert_status(t, "GET", "/api/v1/agents/a2/work", NULL, 200);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 1);
+	free(body);
+	free(csr);
+}
+
+static void test_api_issuance__csr_against_the_profile_fails_the_job(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\"],"
+					"\"certificate_profile_id\":\"p-rsa\"");
+	char path[160], *csr = make_csr("ECDSA-P256", "www.example.com"), *body;
+
+	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
+	assert_status(t, "POST", path, NULL, 202);
+	body = csr_body(csr, id);
+	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 400);
+	assert_non_null(strstr(t->body, "not allowed by profile"));
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+				"status = 'Failed' AND last_error LIKE '%%p-rsa%%'",
+				id),
+			 1);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM certificate_versions WHERE "
+				"certificate_id = '%s'",
+				id),
+			 0);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM notification_events WHERE "
+				"certificate_id = '%s' AND type = 'RenewalFailure'",
+				id),
+			 1);
+	free(body);
+	free(csr);
+}
+
+static void test_api_issuance__processor_hands_agent_jobs_over(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\"]");
+	char *sql = cc_xasprintf("INSERT INTO jobs (id, type, certificate_id, status, "
+				 "scheduled_at) VALUES ('job-r', 'Renewal', '%s', 'Pending', "
+				 "'2026-01-01T00:00:00.000000Z')",
+				 id);
+
+	testapi_sql(t, sql);
+	free(sql);
+	tick(t, cc_time_now(), 1);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE id = 'job-r' AND "
+					  "status = 'AwaitingCSR' AND last_error IS NULL"),
+			 1);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
+				"AND status = 'RenewalInProgress'",
+				id),
+			 1);
+}
+
+/* ---- deployments ---- */
+
+static void test_api_issuance__deploy_route_and_agent_reports(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\",\"tg3\"]");
+	char path[200], *csr = make_csr("ECDSA-P256", "www.example.com"), *body = csr_body(csr, id);
+	char job[96];
+
+	snprintf(path, sizeof(path), "/api/v1/certificates/%s/deploy", id);
+	/* nothing issued yet: nothing to deploy */
+	assert_status(t, "POST", path, NULL, 409);
+	/* an ad-hoc CSR issues a version, which goes to both targets */
+	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 202);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "deployment_jobs")), 2);
+	/* tg2 is not mapped; tg3 already waits; bad bodies */
+	assert_status(t, "POST", path, "{\"target_id\":\"tg2\"}", 400);
+	assert_status(t, "POST", path, "{\"target_id\":\"tg3\"}", 400);
+	assert_status(t, "POST", path, "{\"target\":\"tg1\"}", 400);
+	assert_status(t, "POST", path, "{\"target_id\":7}", 400);
+	assert_status(t, "POST", path, NULL, 409);
+	/* a1 deploys: Running, then Completed stamps the certificate and tells the owner */
+	assert_status(t, "GET", "/api/v1/agents/a1/work", NULL, 200);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 1);
+	snprintf(job, sizeof(job), "%s",
+		 json_string_value(json_object_get(
+			 json_array_get(json_object_get(t->json, "jobs"), 0), "id")));
+	snprintf(path, sizeof(path), "/api/v1/agents/a1/jobs/%s/status", job);
+	assert_status(t, "POST", path, "{\"status\":\"Running\"}", 200);
+	assert_status(t, "POST", path, "{\"status\":\"Completed\"}", 200);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
+				"AND last_deployment_at IS NOT NULL",
+				id),
+			 1);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM notification_events WHERE "
+				"certificate_id = '%s' AND type = 'DeploymentSuccess'",
+				id),
+			 1);
+	/* deploy again on request: tg1 is free now, tg3 still waits */
+	snprintf(path, sizeof(path), "/api/v1/certificates/%s/deploy", id);
+	assert_status(t, "POST", path, "{\"target_id\":\"tg1\"}", 202);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "jobs")), 1);
+	assert_status(t, "GET", "/api/v1/agents/a2/work", NULL, 200);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 1);
+	free(body);
+	free(csr);
+}
+
+static void test_api_issuance__failed_deployment_retries_later(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\"]");
+	char *sql = cc_xasprintf("INSERT INTO jobs (id, type, certificate_id, target_id, agent_id, "
+				 "status, max_attempts, scheduled_at) VALUES ('job-d', "
+				 "'Deployment', '%s', 'tg1', 'a1', 'Pending', 2, "
+				 "'2026-01-01T00:00:00.000000Z')",
+				 id);
+	const char *path = "/api/v1/agents/a1/jobs/job-d/status";
+
+	testapi_sql(t, sql);
+	free(sql);
+	assert_status(t, "POST", path, "{\"status\":\"Failed\",\"error\":\"reload failed\"}", 200);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE id = 'job-d' AND "
+					  "status = 'Pending' AND attempts = 1 AND "
+					  "scheduled_at > strftime('%Y-%m-%dT%H:%M', 'now')"),
+			 1);
+	/* not offered again before it is due */
+	assert_status(t, "GET", "/api/v1/agents/a1/work", NULL, 200);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 0);
+	testapi_sql(t, "UPDATE jobs SET scheduled_at = '2026-01-01T00:00:00.000000Z' "
+		       "WHERE id = 'job-d'");
+	assert_status(t, "GET", "/api/v1/agents/a1/work", NULL, 200);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 1);
+	assert_status(t, "POST", path, "{\"status\":\"Failed\",\"error\":\"reload failed\"}", 200);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE id = 'job-d' AND "
+					  "status = 'Failed' AND attempts = 2"),
+			 1);
+	assert_int_equal(countf(t,
+				"SELECT COUNT(*) FROM notification_events WHERE "
+				"certificate_id = '%s' AND type = 'DeploymentFailure' AND "
+				"message LIKE '%%reload failed%%'",
+				id),
+			 1);
+}
+
+static void test_api_issuance__work_carries_the_full_target_config(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id;
+	char tgt[96], *body;
+	json_t *item, *cfg;
+
+	assert_status(t, "POST", "/api/v1/targets",
+		      "{\"name\":\"web\",\"type\":\"NGINX\",\"agent_id\":\"a1\",\"config\":{"
+		      "\"cert_path\":\"/etc/ssl/a.pem\",\"key_path\":\"/etc/ssl/a.key\","
+		      "\"password\":\"s3cret\"}}",
+		      201);
+	snprintf(tgt, sizeof(tgt), "%s", testapi_str(t, "id"));
+	/* the API shows the redacted copy */
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(t->json, "config"), "key_path")),
+		"********");
+	body = cc_xasprintf(",\"target_ids\":[\"%s\"]", tgt);
+	id = create_cert(t, body);
+	free(body);
+	body = cc_xasprintf("INSERT INTO jobs (id, type, certificate_id, target_id, status) "
+			    "VALUES ('job-w', 'Deployment', '%s', '%s', 'Pending')",
+			    id, tgt);
+	testapi_sql(t, body);
+	free(body);
+	assert_status(t, "GET", "/api/v1/agents/a1/work", NULL, 200);
+	item = json_array_get(json_object_get(t->json, "jobs"), 0);
+	cfg = json_object_get(item, "target_config");
+	assert_string_equal(json_string_value(json_object_get(cfg, "key_path")), "/etc/ssl/a.key");
+	assert_string_equal(json_string_value(json_object_get(cfg, "password")), "s3cret");
+}
+
+int main(void)
+{
+	const struct CMUnitTest agent_mode[] = {
+		cmocka_unit_test_setup(test_api_issuance__agent_csr_completes_the_waiting_job,
+				       reset),
+		cmocka_unit_test_setup(test_api_issuance__csr_against_the_profile_fails_the_job,
+				       reset),
+		cmocka_unit_test_setup(test_api_issuance__processor_hands_agent_jobs_over, reset),
+		cmocka_unit_test_setup(test_api_issuance__deploy_route_and_agent_reports, reset),
+		cmocka_unit_test_setup(test_api_issuance__failed_deployment_retries_later, reset),
+		cmocka_unit_test_setup(test_api_issuance__work_carries_the_full_target_config,
+				       reset),
+	};
+	const struct CMUnitTest server_mode[] = {
+		cmocka_unit_test_setup(
+			test_api_issuance__server_keygen_issues_and_queues_deployments, reset),
+		cmocka_unit_test_setup(test_api_issuance__server_keygen_key_reaches_the_agent,
+				       reset),
+		cmocka_unit_test_setup(test_api_issuance__profile_picks_key_and_caps_ttl, reset),
+		cmocka_unit_test_setup(test_api_issuance__failures_retry_then_fail, reset),
+		cmocka_unit_test_setup(
+			test_api_issuance__running_job_of_a_dead_server_finishes_once, reset),
+	};
+
+	return cmocka_run_group_tests_name("api-issuance agent keygen", agent_mode, testapi_setup,
+					   testapi_teardown) +
+	       cmocka_run_group_tests_name("api-issuance server keygen", server_mode, setup_server,
+					   testapi_teardown);
+}
