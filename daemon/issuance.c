@@ -103,7 +103,8 @@ static int sign(struct api_app *app, struct cc_dbc *c, const struct cc_certifica
 static const char sql_targets[] =
 	"SELECT t.id, t.agent_id FROM certificate_target_mappings m "
 	"JOIN deployment_targets t ON t.id = m.target_id "
-	"WHERE m.certificate_id = $1 AND t.enabled AND ($2 IS NULL OR t.id = $2) "
+	"WHERE m.certificate_id = $1 AND t.enabled AND (CAST($2 AS TEXT) IS NULL OR t.id = CAST($2 "
+	"AS TEXT)) "
 	/* a Pending deployment fetches the newest version anyway: never queue a second */
 	"AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.certificate_id = m.certificate_id "
 	"AND j.target_id = t.id AND j.type = 'Deployment' AND j.status = 'Pending') "

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "daemon/issuers.h"
 #include "daemon/app.h"
+#include "daemon/ca-share.h"
 #include "connectors/issuer/issuer.h"
 #include "libcc/cfg.h"
 #include "libcc/db.h"
@@ -71,8 +72,10 @@ static json_t *row_config(struct api_app *app, const struct cc_issuer *row, stru
 	return row->config ? json_incref(row->config) : json_object();
 }
 
-static int open_row(struct api_app *app, const struct cc_issuer *row, struct cc_issuer_conn **out,
-		    struct cc_err *err)
+/* opens the connector; a self-signed Local CA is first taken from the database, or put
+ * there once created, so that every replica signs with the same CA */
+static int open_row(struct api_app *app, struct cc_dbc *c, const struct cc_issuer *row,
+		    struct cc_issuer_conn **out, struct cc_err *err)
 {
 	struct cc_issuer_env env = {
 		.issuer_id = row->id,
@@ -82,14 +85,31 @@ static int open_row(struct api_app *app, const struct cc_issuer *row, struct cc_
 		.ca_key_path = cc_cfg_str(app->cfg, CC_CFG_ca_key_path),
 	};
 	json_t *cfg;
-	int rc;
+	bool shared, stored = false;
+	int rc = -1;
 
 	if (!cc_issuer_find(row->type))
-		return cc_err_set(err, CC_E_UNSUPPORTED, "issuer '%s': no connector for type '%s'",
-				  row->id, row->type);
+		return cc_err_set(err, CC_E_UNPROCESSABLE,
+				  "issuer '%s': no connector for type '%s'", row->id, row->type);
 	if (!(cfg = row_config(app, row, err)))
 		return cc_err_prefix(err, "issuer '%s'", row->id);
-	rc = cc_issuer_open(row->type, cfg, &env, out, err);
+	shared = api_ca_shared(app, row, cfg);
+	for (int round = 0; round < 2; round++) {
+		int pushed;
+
+		if (shared && api_ca_pull(app, c, row->id, &stored, err) < 0)
+			break;
+		if (cc_issuer_open(row->type, cfg, &env, out, err) < 0)
+			break;
+		if (!shared || stored || (pushed = api_ca_push(app, c, row->id, err)) == 0) {
+			rc = 0;
+			break;
+		}
+		cc_issuer_close(*out); /* another replica stored its CA first: use that one */
+		*out = NULL;
+		if (pushed < 0)
+			break;
+	}
 	json_decref(cfg);
 	if (rc < 0)
 		return cc_err_prefix(err, "issuer '%s'", row->id);
@@ -122,7 +142,7 @@ int api_issuer_get(struct api_app *app, struct cc_dbc *c, const char *issuer_id,
 	} else {
 		struct cc_issuer_conn *iss = NULL;
 
-		if (open_row(app, &row, &iss, err) == 0) {
+		if (open_row(app, c, &row, &iss, err) == 0) {
 			if (o) { /* the row changed: retire the old connector */
 				*pp = o->next;
 				o->next = is->retired;

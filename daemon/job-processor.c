@@ -68,7 +68,8 @@ static int64_t backoff(int64_t attempts)
 
 static bool retryable(enum cc_errc code)
 {
-	return code != CC_E_INVALID && code != CC_E_NOT_FOUND && code != CC_E_UNSUPPORTED;
+	return code != CC_E_INVALID && code != CC_E_NOT_FOUND && code != CC_E_UNSUPPORTED &&
+	       code != CC_E_UNPROCESSABLE;
 }
 
 /* the job failed: back to Pending later while attempts remain, else Failed with a

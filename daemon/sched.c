@@ -21,7 +21,7 @@
 
 #define SEC INT64_C(1000000)
 
-#define CC_SCHED(name, key, timeout, first, cond, fn)                                              \
+#define CC_SCHED(name, key, timeout, first, leased, cond, fn)                                      \
 	static bool enabled_##name(const struct cc_cfg *cfg)                                       \
 	{                                                                                          \
 		(void)cfg;                                                                         \
@@ -31,8 +31,8 @@
 #undef CC_SCHED
 
 const struct api_sched_loop api_sched_loops[] = {
-#define CC_SCHED(name, key, timeout, first, cond, fn)                                              \
-	{ #name, CC_CFG_##key, (timeout)*SEC, first, enabled_##name, fn },
+#define CC_SCHED(name, key, timeout, first, leased, cond, fn)                                      \
+	{ #name, CC_CFG_##key, (timeout)*SEC, first, leased, enabled_##name, fn },
 #include "daemon/sched.def"
 #undef CC_SCHED
 };
@@ -85,9 +85,12 @@ static bool take_lease(struct loop *l, int64_t now)
 {
 	struct api_sched *s = l->s;
 	struct cc_err err = CC_ERR_INIT;
-	struct cc_dbc *c = cc_db_get(s->app->db, &err);
+	struct cc_dbc *c;
 	bool got = false;
 
+	if (!l->def->leased)
+		return true;
+	c = cc_db_get(s->app->db, &err);
 	if (c && cc_lease_acquire(c, l->def->name, s->holder, now, l->def->timeout, &got, &err) < 0)
 		got = false;
 	if (c)

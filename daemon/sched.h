@@ -34,11 +34,12 @@ struct api_sched_loop {
 	int interval_key; /* enum cc_cfg_key of the interval */
 	int64_t timeout;  /* µs */
 	bool first_run;	  /* run at start, not one interval later */
+	bool leased;	  /* one replica at a time (scheduler_leases) */
 	bool (*enabled)(const struct cc_cfg *cfg);
 	api_sched_fn *fn;
 };
 
-#define CC_SCHED(name, key, timeout, first, enabled, fn) api_sched_fn fn;
+#define CC_SCHED(name, key, timeout, first, leased, enabled, fn) api_sched_fn fn;
 #include "daemon/sched.def"
 #undef CC_SCHED
 

@@ -255,8 +255,8 @@ struct cc_server *cc_server_start(const struct cc_server_opts *o, struct api_app
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->d = MHD_start_daemon(
-		flags, (uint16_t)o->port, NULL, NULL, handle, s, MHD_OPTION_NOTIFY_COMPLETED,
-		completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_SOCK_ADDR,
+		flags, (uint16_t)o->port, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER,
+		mhd_log, s, MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_SOCK_ADDR,
 		(struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned int)(o->threads ? o->threads : 2), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,

@@ -31,11 +31,17 @@ teardown() {
 	common_teardown
 }
 
-# serve with fast loops: jobs every second, renewal check every 2 s
+# serve with fast loops (jobs every second, renewal check every RENEWAL_EVERY), on SQLite or,
+# with ENGINE=pg, on a fresh PostgreSQL database
 lifecycle_serve() {
+	local args=()
+	if [ "${ENGINE:-sqlite}" = pg ]; then
+		fresh_pg_db >/dev/null
+		args=(--database-url "$PG_DB_URL")
+	fi
 	CERTCTL_AUTH_SECRET=$KEY CERTCTL_RATE_LIMIT_ENABLED=false \
 		CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL=1s \
-		CERTCTL_SCHEDULER_RENEWAL_CHECK_INTERVAL=${RENEWAL_EVERY:-1h} serve_start
+		CERTCTL_SCHEDULER_RENEWAL_CHECK_INTERVAL=${RENEWAL_EVERY:-1h} serve_start "${args[@]}"
 }
 
 # the agent registers with the bootstrap key, then runs in the background (1 s loops)
@@ -173,6 +179,10 @@ deploy_flow() {
 
 @test "nginx: issued from the agent's CSR, deployed, reloaded and verified" {
 	deploy_flow NGINX nginx
+}
+
+@test "postgres: nginx, the same flow on PostgreSQL" {
+	ENGINE=pg deploy_flow NGINX nginx
 }
 
 @test "haproxy: the combined PEM is deployed, reloaded and verified" {
