@@ -23,6 +23,7 @@
 /* a lone event waits this long for company: one commit per batch keeps the readers'
  * SQLite page caches warm (every commit by another connection empties them) */
 #define LINGER_MS 250
+#define RETRY_S 1 /* while the database is away */
 
 struct event {
 	char *id, *actor, *action, *path, *details;
@@ -39,7 +40,8 @@ struct api_audit {
 	struct event q[QUEUE_CAP];
 	size_t head, len;
 	bool stopping, busy;
-	int hurry; /* flushes waiting: no lingering */
+	int hurry;    /* flushes waiting: no lingering */
+	bool db_down; /* the last write found no database (writer thread only) */
 	atomic_uint_fast64_t dropped;
 };
 
@@ -52,7 +54,9 @@ static void event_free(struct event *e)
 	free(e->details);
 }
 
-static void write_batch(struct api_audit *a, struct event *ev, size_t n)
+/* true when written; false when the database could not be reached (the caller keeps the
+ * events for another try). Events refused for any other reason are dropped and logged */
+static bool write_batch(struct api_audit *a, struct event *ev, size_t n)
 {
 	struct cc_err err = CC_ERR_INIT;
 	struct cc_dbc *c = cc_db_get(a->db, &err);
@@ -76,11 +80,52 @@ static void write_batch(struct api_audit *a, struct event *ev, size_t n)
 		else if (cc_db_commit(c, &err) < 0)
 			i = 0;
 	}
+	if (c)
+		cc_db_put(a->db, c);
+	if ((i < n || err.code != CC_E_OK) &&
+	    (err.code == CC_E_UNAVAILABLE || err.code == CC_E_RETRY) && !a->stopping &&
+	    !a->hurry) {
+		if (!a->db_down)
+			cc_warn(a->log, "API audit events wait for the database: %s", err.msg);
+		a->db_down = true;
+		return false;
+	}
 	if (i < n || err.code != CC_E_OK)
 		cc_warn(a->log, "could not record %zu API audit events: %s", n, err.msg);
-	cc_db_put(a->db, c);
+	else if (a->db_down)
+		cc_info(a->log, "API audit events are recorded again");
+	a->db_down = false;
 	for (i = 0; i < n; i++)
 		event_free(&ev[i]);
+	return true;
+}
+
+/* with a->mu held: the unwritten batch goes back to the front of the queue, as much of it
+ * as fits; the rest is dropped and counted */
+static void requeue(struct api_audit *a, struct event *ev, size_t n)
+{
+	size_t room = QUEUE_CAP - a->len, keep = n < room ? n : room;
+
+	for (size_t i = keep; i < n; i++)
+		event_free(&ev[i]);
+	atomic_fetch_add(&a->dropped, n - keep);
+	for (size_t i = keep; i-- > 0;) {
+		a->head = (a->head + QUEUE_CAP - 1) % QUEUE_CAP;
+		a->q[a->head] = ev[i];
+	}
+	a->len += keep;
+}
+
+/* with a->mu held: a second before the next try, unless the writer is told to stop */
+static void pause_retry(struct api_audit *a)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += RETRY_S;
+	while (!a->stopping)
+		if (pthread_cond_timedwait(&a->cv, &a->mu, &until) == ETIMEDOUT)
+			break;
 }
 
 /* called with a->mu held and events queued */
@@ -120,8 +165,12 @@ static void *run(void *arg)
 		}
 		a->busy = true;
 		pthread_mutex_unlock(&a->mu);
-		write_batch(a, batch, n);
+		bool ok = write_batch(a, batch, n);
 		pthread_mutex_lock(&a->mu);
+		if (!ok) {
+			requeue(a, batch, n);
+			pause_retry(a);
+		}
 	}
 	a->busy = false;
 	pthread_cond_broadcast(&a->idle);

@@ -67,6 +67,14 @@ ready_is() {
 	assert_equal "$(jq -r '.data[].name' <<<"$HTTP_BODY")" before-the-outage
 	api_json POST /api/v1/teams '{"name":"after-the-outage"}'
 	assert_status 201
+	# the API calls made during the outage were kept and recorded once it was over
+	outage_audited() {
+		[ "$(psql_q "$url" "SELECT count(*) FROM audit_events WHERE action = 'api_get'
+			AND details->>'status' = '503' AND details->>'path' = '/api/v1/teams'")" = 1 ]
+	}
+	wait_for 10 outage_audited || fail "the audit event of the outage call is missing"
+	run grep 'API audit events wait for the database' "$TEST_DIR/serve.log"
+	assert_success
 	run grep 'not ready' "$TEST_DIR/serve.log"
 	assert_success
 	serve_stop TERM 0
