@@ -225,7 +225,9 @@ int testapi_call(struct testapi *t, const char *method, const char *path, const 
 	cc_buf_init(&rs.body, 0);
 	api_handle(&rq, &rs);
 	t->status = rs.status;
-	t->body = cc_xstrdup(rs.body.buf);
+	t->body_len = rs.body.len;
+	t->body = cc_xmalloc(rs.body.len + 1); /* binary bodies (PKCS#12) too */
+	memcpy(t->body, rs.body.buf, rs.body.len + 1);
 	t->json = json_loads(t->body, JSON_DECODE_ANY, NULL);
 	{
 		struct cc_buf h = CC_BUF_INIT;

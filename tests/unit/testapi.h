@@ -23,7 +23,8 @@ struct testapi {
 	char *dir;
 	/* the last response */
 	int status;
-	char *body;
+	char *body; /* NUL-terminated; body_len bytes */
+	size_t body_len;
 	json_t *json;  /* parsed body, or NULL */
 	char *headers; /* "Name: value\n" lines */
 };
