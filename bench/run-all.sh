@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # run-all.sh — run every certctl benchmark and collect the RESULT lines.
-#   bench/run-all.sh                    both scripts (about 4 minutes on 2 cores)
+#   bench/run-all.sh                    every script (about 20 minutes on 2 cores)
 #   ONLY="02" bench/run-all.sh          just those (by number prefix)
 #   RUNS=5 WRK_DURATION=15s bench/run-all.sh   (every knob of lib/common.sh works)
+#   PERF=1 bench/run-all.sh             03 and 04 add an uncounted run under perf record;
+#                                       where the CPU went goes to <results>/perf/*.split.txt
 # Output: bench/results/<UTC timestamp>/{machine.txt,console.log,<script>.out,<script>.log,
 # results.txt}; BENCH_OUT=DIR puts the timestamped folder elsewhere.
 # Builds nothing: run `make` first (it measures build/certctl, or $CERTCTL).
@@ -16,6 +18,11 @@ OUT="${BENCH_OUT:-$BENCH_ROOT/results}/$ts"
 mkdir -p "$OUT"
 bin="${CERTCTL:-$REPO_ROOT/build/certctl}"
 [ -x "$bin" ] || die "$bin not found: run make first"
+# PERF=1: scripts that support it (03, 04) add one uncounted run under perf record
+if [ "${PERF:-0}" = 1 ]; then
+	export PERF_DIR="$OUT/perf"
+	mkdir -p "$PERF_DIR"
+fi
 
 {
 	echo "date_utc: $(date -u '+%Y-%m-%d %H:%M:%S')"
@@ -31,6 +38,8 @@ bin="${CERTCTL:-$REPO_ROOT/build/certctl}"
 	echo "openssl: $(openssl version)"
 	echo "cfssl: $(cfssl version 2>/dev/null | head -1 || echo missing)"
 	echo "wrk: $(wrk -v 2>&1 | head -1)"
+	echo "python3: $(python3 --version 2>&1 | cut -d' ' -f2), cryptography $(python3 -c 'import cryptography; print(cryptography.__version__)' 2>/dev/null || echo missing)"
+	echo "perf: $(perf version 2>/dev/null || echo missing)"
 	echo "knobs: RUNS=$RUNS WRK=-t$WRK_THREADS/-c$WRK_CONNS/-d$WRK_DURATION BENCH_NETNS=${BENCH_NETNS:-1}"
 } >"$OUT/machine.txt"
 cat "$OUT/machine.txt" >&2
@@ -65,5 +74,7 @@ run() { # run NAME: bench/NAME.sh; also reports the CPU that other processes use
 : >"$OUT/results.txt"
 want 01 && run 01-api
 want 02 && run 02-footprint
+want 03 && run 03-issue
+want 04 && run 04-fleet
 log "results: $OUT/results.txt ($(grep -c '^RESULT' "$OUT/results.txt") RESULT lines)"
 ! grep -q '^FAILED' "$OUT/results.txt"

@@ -83,8 +83,7 @@ static bool write_batch(struct api_audit *a, struct event *ev, size_t n)
 	if (c)
 		cc_db_put(a->db, c);
 	if ((i < n || err.code != CC_E_OK) &&
-	    (err.code == CC_E_UNAVAILABLE || err.code == CC_E_RETRY) && !a->stopping &&
-	    !a->hurry) {
+	    (err.code == CC_E_UNAVAILABLE || err.code == CC_E_RETRY) && !a->stopping && !a->hurry) {
 		if (!a->db_down)
 			cc_warn(a->log, "API audit events wait for the database: %s", err.msg);
 		a->db_down = true;

@@ -2,6 +2,7 @@
 #include <string.h>
 #include "daemon/app.h"
 #include "daemon/issuance.h"
+#include "daemon/policy-check.h"
 #include "daemon/resource.h"
 #include "daemon/routes.h"
 #include "libcc/cert-version.h"
@@ -44,6 +45,18 @@ static int cert_exists(struct api_req *rq, struct api_resp *rs, struct cc_dbc *c
 		return -1;
 	}
 	return 0;
+}
+
+/* a failed transaction: rolled back; the reply is a 404 when the certificate is missing,
+ * otherwise the error */
+static void rollback_reply(struct api_req *rq, struct api_resp *rs, struct cc_dbc *c,
+			   const struct cc_err *err)
+{
+	cc_db_rollback(c);
+	if (err->code == CC_E_NOT_FOUND)
+		api_reply_error(rs, rq, 404, "Certificate not found: %s", rq->params[0]);
+	else
+		api_reply_err(rs, rq, err);
 }
 
 void h_certificates_versions(struct api_req *rq, struct api_resp *rs)
@@ -105,7 +118,7 @@ static int queue_renewal(struct api_req *rq, struct cc_dbc *c, const struct cc_c
 			 struct cc_job *job, struct cc_err *err)
 {
 	bool agent_keygen = !strcmp(cc_cfg_str(rq->app->cfg, CC_CFG_keygen_mode), "agent");
-	const char *st = m->status ? m->status : "";
+	const char *st = m->status ? m->status : "", *start;
 	int64_t active;
 
 	if (!strcmp(st, "Archived"))
@@ -119,16 +132,20 @@ static int queue_renewal(struct api_req *rq, struct cc_dbc *c, const struct cc_c
 		return -1;
 	if (active)
 		return cc_err_set(err, CC_E_CONFLICT, "certificate renewal already in progress");
+	if (api_policy_job_status(c, m->id, agent_keygen ? "AwaitingCSR" : "Pending", &start, err) <
+	    0)
+		return -1;
 	job->type = cc_xstrdup(m->expires_at < Y2K ? "Issuance" : "Renewal");
 	job->certificate_id = cc_xstrdup(m->id);
-	job->status = cc_xstrdup(agent_keygen ? "AwaitingCSR" : "Pending");
+	job->status = cc_xstrdup(start);
 	job->max_attempts = 3;
 	job->scheduled_at = cc_time_now();
 	if (cc_repo_insert(c, &cc_job_entity, job, err) < 0)
 		return -1;
 	return api_audit_event(c, rq, "renewal_triggered", "certificate", m->id,
-			       json_pack("{s:s, s:s}", "common_name",
-					 m->common_name ? m->common_name : "", "job_id", job->id),
+			       json_pack("{s:s, s:s, s:s}", "common_name",
+					 m->common_name ? m->common_name : "", "job_id", job->id,
+					 "job_status", job->status),
 			       err);
 }
 
@@ -144,15 +161,12 @@ void h_certificates_renew(struct api_req *rq, struct api_resp *rs)
 	if (cc_db_begin(c, &err) < 0 ||
 	    cc_repo_get(c, &cc_certificate_entity, rq->params[0], m, &err) < 0 ||
 	    queue_renewal(rq, c, m, job, &err) < 0 || cc_db_commit(c, &err) < 0) {
-		cc_db_rollback(c);
-		if (err.code == CC_E_NOT_FOUND)
-			api_reply_error(rs, rq, 404, "Certificate not found: %s", rq->params[0]);
-		else
-			api_reply_err(rs, rq, &err);
+		rollback_reply(rq, rs, c, &err);
 		goto out;
 	}
 	api_reply_json(rs, 202,
-		       json_pack("{s:s, s:s}", "status", "renewal_triggered", "job_id", job->id));
+		       json_pack("{s:s, s:s, s:s}", "status", "renewal_triggered", "job_id",
+				 job->id, "job_status", job->status));
 out:
 	cc_obj_free(&cc_certificate_entity, m);
 	cc_obj_free(&cc_job_entity, job);
@@ -222,11 +236,7 @@ void h_certificates_deploy(struct api_req *rq, struct api_resp *rs)
 	if (cc_db_begin(c, &err) < 0 ||
 	    cc_repo_get(c, &cc_certificate_entity, rq->params[0], m, &err) < 0 ||
 	    queue_deployments(rq, c, m, target_id, &n, &err) < 0 || cc_db_commit(c, &err) < 0) {
-		cc_db_rollback(c);
-		if (err.code == CC_E_NOT_FOUND)
-			api_reply_error(rs, rq, 404, "Certificate not found: %s", rq->params[0]);
-		else
-			api_reply_err(rs, rq, &err);
+		rollback_reply(rq, rs, c, &err);
 		goto out;
 	}
 	api_reply_json(rs, 202,

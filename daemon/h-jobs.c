@@ -3,10 +3,12 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include "daemon/job-processor.h"
 #include "daemon/resource.h"
 #include "daemon/routes.h"
 #include "libcc/db.h"
 #include "libcc/job.h"
+#include "libcc/notify.h"
 #include "libcc/time.h"
 #include "libcc/banned.h"
 
@@ -111,6 +113,33 @@ static bool in_list(const char *s, const char *const *list)
 	return false;
 }
 
+/* an issuance or renewal job that ends here gives its certificate back to the renewal
+ * check; a rejected one also tells the owner why */
+static int ended(struct cc_dbc *c, const struct cc_job *j, const struct transition *t,
+		 const char *last_error, int64_t now, struct cc_err *err)
+{
+	char *who = NULL, *msg;
+	int rc;
+
+	if (!t->last_error && !t->rejects)
+		return 0;
+	if (!j->certificate_id || (strcmp(j->type, "Issuance") && strcmp(j->type, "Renewal")))
+		return 0;
+	if (api_job_release_cert(c, j->certificate_id, now, err) < 0)
+		return -1;
+	if (!t->rejects)
+		return 0;
+	if (cc_notify_recipient(c, j->certificate_id, &who, err) < 0)
+		return -1;
+	msg = cc_xasprintf("%s of certificate %s was not approved: %s", j->type, j->certificate_id,
+			   last_error);
+	rc = cc_notify_create(c, CC_NOTIFY_RENEWAL_FAILURE, j->certificate_id, "Email", who, msg,
+			      now, err);
+	free(msg);
+	free(who);
+	return rc;
+}
+
 /* loads the job, moves it (only from the status just read) and audits, in one transaction;
  * CC_E_NOT_FOUND for an unknown job, CC_E_CONFLICT for a job in another status */
 static int transition(struct api_req *rq, struct cc_dbc *c, const struct transition *t,
@@ -118,6 +147,7 @@ static int transition(struct api_req *rq, struct cc_dbc *c, const struct transit
 {
 	struct cc_job *j = cc_obj_new(&cc_job_entity);
 	char *last_error = NULL;
+	int64_t now = cc_time_now();
 	int rc = -1;
 
 	if (cc_repo_get(c, &cc_job_entity, rq->params[0], j, err) < 0)
@@ -132,10 +162,12 @@ static int transition(struct api_req *rq, struct cc_dbc *c, const struct transit
 	else if (t->rejects)
 		last_error = reason ? cc_xasprintf("rejected: %s", reason)
 				    : cc_xstrdup("rejected by user");
-	if (cc_job_set_status(c, j->id, j->status, t->to, last_error, cc_time_now(), err) < 0 ||
+	if (cc_job_set_status(c, j->id, j->status, t->to, last_error, now, err) < 0 ||
+	    ended(c, j, t, last_error, now, err) < 0 ||
 	    api_audit_event(c, rq, t->action, "job", j->id,
-			    json_pack("{s:s, s:s, s:s}", "reason", reason ? reason : "",
-				      "previous_status", j->status, "status", t->to),
+			    json_pack("{s:s, s:s, s:s, s:s}", "reason", reason ? reason : "",
+				      "previous_status", j->status, "status", t->to,
+				      "certificate_id", j->certificate_id ? j->certificate_id : ""),
 			    err) < 0)
 		goto out;
 	rc = 0;

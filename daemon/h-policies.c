@@ -1,165 +1,46 @@
 /* h-policies.c: /api/v1/policies — policy rules and the violations recorded against them.
  *
- * Rule types and the shape of their "config" object (unknown keys are refused for the
- * first five; the last five are certctl v2.1's, whose config was never read, so any object
- * is accepted for them):
- *
- *   KeyAlgorithm        {"allowed": ["RSA" | "ECDSA" | "Ed25519", ...]}   (non-empty)
- *   MinKeySize          {"min_bits": integer, 1024 to 16384}
- *   MaxLifetime         {"max_days": integer, 1 to 36500}
- *   RequiredSANPattern  {"pattern": POSIX extended regular expression}  (non-empty)
- *   IssuerRestriction   {"allowed_issuers": [issuer id, ...]}          (non-empty)
- *   AllowedIssuers, AllowedDomains, RequiredMetadata, AllowedEnvironments, RenewalLeadTime
- *                       {...}
- *
- * Every config may also carry "severity": "Warning" | "Error" | "Critical" (the severity
- * of the violations the rule produces; there is no column for it). It defaults to
- * "Warning" and is written into the stored config. An absent or null config is {}.
+ * A rule is {name, type, config, severity, agent_group_id, enabled}: the types and the
+ * shape of their config are in libcc/policy-eval.h; severity (Warning, the default, Error
+ * or Critical) is that of the violations the rule produces, and Error or Critical ones
+ * refuse an issuance; agent_group_id limits the rule to certificates deployed by the
+ * agents of that group. An absent or null config is {}.
  */
-#include <regex.h>
+#include <stdlib.h>
 #include <string.h>
 #include "daemon/resource.h"
 #include "daemon/routes.h"
+#include "libcc/agent-group.h"
 #include "libcc/db.h"
 #include "libcc/id.h"
 #include "libcc/policy.h"
+#include "libcc/policy-eval.h"
 #include "libcc/banned.h"
 
 #define E (&cc_policy_rule_entity)
 
-/* ---- config shapes ---- */
-
-static int only_keys(json_t *cfg, const char *key, struct cc_err *err)
+static int check_group(struct cc_dbc *c, struct cc_policy_rule *r, struct cc_err *err)
 {
-	const char *k;
-	json_t *v;
+	bool found;
 
-	json_object_foreach (cfg, k, v) {
-		if (strcmp(k, key) && strcmp(k, "severity"))
-			return cc_err_set(err, CC_E_INVALID,
-					  "config: unknown key '%s' (expected '%s' and optionally "
-					  "'severity')",
-					  k, key);
+	if (r->agent_group_id && !*r->agent_group_id) {
+		free(r->agent_group_id);
+		r->agent_group_id = NULL; /* "" clears the scope, like null */
 	}
-	return 0;
-}
-
-static int int_in(json_t *cfg, const char *key, json_int_t min, json_int_t max, struct cc_err *err)
-{
-	json_t *v = json_object_get(cfg, key);
-
-	if (only_keys(cfg, key, err) < 0)
-		return -1;
-	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
-		return cc_err_set(err, CC_E_INVALID,
-				  "config.%s: must be an integer from %" JSON_INTEGER_FORMAT
-				  " to %" JSON_INTEGER_FORMAT,
-				  key, min, max);
-	return 0;
-}
-
-/* a non-empty array of non-empty strings, each in allowed (NULL: any) */
-static int str_array(json_t *cfg, const char *key, const char *const *allowed, struct cc_err *err)
-{
-	json_t *a = json_object_get(cfg, key), *v;
-	size_t i;
-
-	if (only_keys(cfg, key, err) < 0)
-		return -1;
-	if (!json_is_array(a) || !json_array_size(a))
-		return cc_err_set(err, CC_E_INVALID,
-				  "config.%s: must be a non-empty array of strings", key);
-	json_array_foreach (a, i, v) {
-		const char *s = json_string_value(v);
-		size_t k = 0;
-		if (!s || !*s)
-			return cc_err_set(err, CC_E_INVALID,
-					  "config.%s: must be a non-empty array of strings", key);
-		while (allowed && allowed[k] && strcmp(allowed[k], s))
-			k++;
-		if (allowed && !allowed[k])
-			return cc_err_set(err, CC_E_INVALID,
-					  "config.%s: '%.64s' is not one of RSA, ECDSA, Ed25519",
-					  key, s);
-	}
-	return 0;
-}
-
-static int check_key_algorithm(json_t *cfg, struct cc_err *err)
-{
-	static const char *const algs[] = { "RSA", "ECDSA", "Ed25519", NULL };
-
-	return str_array(cfg, "allowed", algs, err);
-}
-
-static int check_min_key_size(json_t *cfg, struct cc_err *err)
-{
-	return int_in(cfg, "min_bits", 1024, 16384, err);
-}
-
-static int check_max_lifetime(json_t *cfg, struct cc_err *err)
-{
-	return int_in(cfg, "max_days", 1, 36500, err);
-}
-
-static int check_san_pattern(json_t *cfg, struct cc_err *err)
-{
-	const char *p = json_string_value(json_object_get(cfg, "pattern"));
-	regex_t re;
-
-	if (only_keys(cfg, "pattern", err) < 0)
-		return -1;
-	if (!p || !*p)
-		return cc_err_set(err, CC_E_INVALID, "config.pattern: must be a non-empty string");
-	if (regcomp(&re, p, REG_EXTENDED | REG_NOSUB))
-		return cc_err_set(err, CC_E_INVALID,
-				  "config.pattern: not a valid POSIX extended regular expression");
-	regfree(&re);
-	return 0;
-}
-
-static int check_issuers(json_t *cfg, struct cc_err *err)
-{
-	return str_array(cfg, "allowed_issuers", NULL, err);
-}
-
-static const struct {
-	const char *name;
-	int (*check)(json_t *cfg, struct cc_err *err); /* NULL: any object */
-} rule_types[] = {
-	{ "KeyAlgorithm", check_key_algorithm },
-	{ "MinKeySize", check_min_key_size },
-	{ "MaxLifetime", check_max_lifetime },
-	{ "RequiredSANPattern", check_san_pattern },
-	{ "IssuerRestriction", check_issuers },
-	{ "AllowedIssuers", NULL },
-	{ "AllowedDomains", NULL },
-	{ "RequiredMetadata", NULL },
-	{ "AllowedEnvironments", NULL },
-	{ "RenewalLeadTime", NULL },
-};
-
-static int check_severity(json_t *cfg, struct cc_err *err)
-{
-	json_t *v = json_object_get(cfg, "severity");
-	const char *s = json_string_value(v);
-
-	if (!v) {
-		json_object_set_new(cfg, "severity", json_string("Warning"));
+	if (!r->agent_group_id)
 		return 0;
-	}
-	if (!s || (strcmp(s, "Warning") && strcmp(s, "Error") && strcmp(s, "Critical")))
-		return cc_err_set(err, CC_E_INVALID,
-				  "config.severity: must be Warning, Error or Critical");
+	if (cc_repo_exists(c, &cc_agent_group_entity, r->agent_group_id, &found, err) < 0)
+		return -1;
+	if (!found)
+		return cc_err_set(err, CC_E_INVALID, "agent_group_id '%.128s' does not exist",
+				  r->agent_group_id);
 	return 0;
 }
 
 static int validate(struct cc_dbc *c, void *obj, bool create, struct cc_err *err)
 {
 	struct cc_policy_rule *r = obj;
-	size_t i;
 
-	(void)c;
 	(void)create;
 	if (!r->name || !*r->name)
 		return cc_err_set(err, CC_E_INVALID, "name is required");
@@ -167,27 +48,18 @@ static int validate(struct cc_dbc *c, void *obj, bool create, struct cc_err *err
 		return cc_err_set(err, CC_E_INVALID, "name must be 255 characters or fewer");
 	if (!r->type || !*r->type)
 		return cc_err_set(err, CC_E_INVALID, "type is required");
-	for (i = 0; i < CC_ARRAY_SIZE(rule_types) && strcmp(rule_types[i].name, r->type); i++)
-		;
-	if (i == CC_ARRAY_SIZE(rule_types))
-		return cc_err_set(err, CC_E_INVALID,
-				  "type must be one of: KeyAlgorithm, MinKeySize, MaxLifetime, "
-				  "RequiredSANPattern, IssuerRestriction, AllowedIssuers, "
-				  "AllowedDomains, RequiredMetadata, AllowedEnvironments, "
-				  "RenewalLeadTime");
-	if (!r->config)
-		r->config = json_object();
-	else if (!json_is_object(r->config))
-		return cc_err_set(err, CC_E_INVALID, "config: must be a JSON object");
-	if (json_object_get(r->config, "severity") == NULL) {
-		/* the body's object may be shared: complete a copy */
-		json_t *copy = json_deep_copy(r->config);
+	if (!r->config || json_is_null(r->config)) {
 		json_decref(r->config);
-		r->config = copy;
+		r->config = json_object();
 	}
-	if (check_severity(r->config, err) < 0)
+	if (!r->severity)
+		r->severity = cc_xstrdup("Warning");
+	if (!cc_policy_severity_valid(r->severity))
+		return cc_err_set(err, CC_E_INVALID,
+				  "severity: must be Warning, Error or Critical");
+	if (cc_policy_config_check(r->type, r->config, err) < 0)
 		return -1;
-	return rule_types[i].check ? rule_types[i].check(r->config, err) : 0;
+	return check_group(c, r, err);
 }
 
 /* enabled defaults to true (the generic insert writes booleans as given) */
@@ -199,7 +71,7 @@ static void defaults(void *obj)
 static const struct api_resource policies = {
 	.e = E,
 	.label = "Policy",
-	.flags = RES_CLIENT_ID,
+	.flags = RES_CLIENT_ID | RES_REFS_CHECKED,
 	.validate = validate,
 	.defaults = defaults,
 };

@@ -6,6 +6,7 @@
 #include "daemon/issuance.h"
 #include "daemon/app.h"
 #include "daemon/issuers.h"
+#include "daemon/policy-check.h"
 #include "connectors/issuer/issuer.h"
 #include "libcc/audit.h"
 #include "libcc/cert-version.h"
@@ -252,7 +253,9 @@ int api_issue(struct api_app *app, struct cc_dbc *c, const struct cc_certificate
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (load_profile(c, m, in, &p, &w, err) < 0 || sign(app, c, m, in, &w, &res, err) < 0)
+	if (load_profile(c, m, in, &p, &w, err) < 0 ||
+	    api_policy_issuance(app, c, m, in, &p, &w.max_ttl_s, err) < 0 ||
+	    sign(app, c, m, in, &w, &res, err) < 0)
 		goto out;
 	if (!res.cert_pem ||
 	    cc_cert_info_from_pem(res.cert_pem, strlen(res.cert_pem), &ci, err) < 0) {

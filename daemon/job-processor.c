@@ -93,9 +93,7 @@ static int job_failed(struct cc_dbc *c, const struct cc_job *j, const struct cc_
 	if (cc_db_exec(c, sql_fail,
 		       CC_DB_ARGS(CC_DB_TEXT(j->id), CC_DB_TEXT(why->msg), CC_DB_TIME(now)), NULL,
 		       err) == 0 &&
-	    cc_db_exec(c, sql_release_cert,
-		       CC_DB_ARGS(CC_DB_TEXT(j->certificate_id), CC_DB_TIME(now)), NULL,
-		       err) == 0 &&
+	    api_job_release_cert(c, j->certificate_id, now, err) == 0 &&
 	    cc_notify_recipient(c, j->certificate_id, &who, err) == 0 &&
 	    cc_notify_create(c, CC_NOTIFY_RENEWAL_FAILURE, j->certificate_id, "Email", who, msg,
 			     now, err) == 0 &&
@@ -111,6 +109,12 @@ static int job_failed(struct cc_dbc *c, const struct cc_job *j, const struct cc_
 	free(msg);
 	free(who);
 	return rc;
+}
+
+int api_job_release_cert(struct cc_dbc *c, const char *cert_id, int64_t now, struct cc_err *err)
+{
+	return cc_db_exec(c, sql_release_cert, CC_DB_ARGS(CC_DB_TEXT(cert_id), CC_DB_TIME(now)),
+			  NULL, err);
 }
 
 /* agent keygen: the job waits for the agent of a mapped target to send a CSR */

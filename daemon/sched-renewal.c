@@ -5,6 +5,7 @@
 #include <string.h>
 #include "daemon/sched.h"
 #include "daemon/app.h"
+#include "daemon/policy-check.h"
 #include "connectors/issuer/issuer.h"
 #include "libcc/audit.h"
 #include "libcc/db.h"
@@ -38,7 +39,7 @@ static const char sql_active_job[] =
 	"AND status IN ('Pending', 'AwaitingCSR', 'AwaitingApproval', 'Running') LIMIT 1";
 static const char sql_insert_job[] =
 	"INSERT INTO jobs (id, type, certificate_id, status, attempts, max_attempts, "
-	"scheduled_at, created_at) VALUES ($1, $2, $3, 'Pending', 0, 3, $4, $4)";
+	"scheduled_at, created_at) VALUES ($1, $2, $3, $5, 0, 3, $4, $4)";
 static const char sql_issuer[] = "SELECT type, enabled FROM issuers WHERE id = $1";
 
 enum { C_ID, C_CN, C_STATUS, C_EXPIRES, C_POLICY, C_ISSUER };
@@ -196,14 +197,15 @@ static bool issuer_usable(struct check *k, const char *issuer_id, struct cc_err 
 	return ok;
 }
 
-/* Pending job + RenewalInProgress + audit in one transaction. The compare-and-set on the
+/* job (Pending, or AwaitingApproval when the certificate's profile or a policy rule asks
+ * for it) + RenewalInProgress + audit in one transaction. The compare-and-set on the
  * status comes first: it locks the row, so a concurrent check (another replica) changes
  * nothing and queues nothing. 1 when queued, 0 when someone else got there first */
 static int queue_job(struct check *k, const struct cc_dbres *r, int row, const char *status,
 		     const struct cc_expiry *e, struct cc_err *err)
 {
 	const char *id = cc_dbres_str(r, row, C_ID);
-	const char *type = e ? "Renewal" : "Issuance";
+	const char *type = e ? "Renewal" : "Issuance", *start;
 	struct cc_dbres a = CC_DBRES_INIT;
 	char *job = cc_id_new("job");
 	json_t *d;
@@ -218,12 +220,15 @@ static int queue_job(struct check *k, const struct cc_dbres *r, int row, const c
 		set = 0;
 		goto undo;
 	}
-	d = json_pack("{s:s, s:s}", "job_id", job, "job_type", type);
+	/* an approval may be needed first */
+	if (api_policy_job_status(k->c, id, "Pending", &start, err) < 0)
+		goto undo;
+	d = json_pack("{s:s, s:s, s:s}", "job_id", job, "job_type", type, "job_status", start);
 	if (e)
 		json_object_set_new(d, "days_until_expiry", json_real(e->days_until));
 	if (cc_db_exec(k->c, sql_insert_job,
 		       CC_DB_ARGS(CC_DB_TEXT(job), CC_DB_TEXT(type), CC_DB_TEXT(id),
-				  CC_DB_TIME(k->t->now)),
+				  CC_DB_TIME(k->t->now), CC_DB_TEXT(start)),
 		       NULL, err) < 0 ||
 	    cc_audit_record(k->c, "system", "System", "renewal_job_created", "certificate", id, d,
 			    err) < 0 ||

@@ -45,17 +45,6 @@ static EVP_PKEY *keygen(const struct key_type *kt)
 	return EVP_PKEY_Q_keygen(NULL, NULL, kt->alg);
 }
 
-/* the memory BIO's contents as a new string; frees the BIO (clearing it when secret) */
-static char *bio_take(BIO *b, int ok)
-{
-	char *data = NULL;
-	long n = b && ok ? BIO_get_mem_data(b, &data) : 0;
-	char *s = n > 0 ? cc_xstrndup(data, (size_t)n) : NULL;
-
-	BIO_free(b);
-	return s;
-}
-
 static int add_sans(X509_REQ *req, const char *const *sans, size_t nsans, struct cc_err *err)
 {
 	GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
@@ -135,10 +124,11 @@ int cc_csr_generate(const char *key_type, const char *common_name, const char *c
 	if (!(req = make_req(key, common_name, sans, nsans, err)))
 		goto out;
 	b = BIO_new(BIO_s_mem());
-	*csr_pem = bio_take(b, b && PEM_write_bio_X509_REQ(b, req));
+	*csr_pem = cc_x509_bio_take(b, b && PEM_write_bio_X509_REQ(b, req));
 	/* secure memory BIO: cleared when freed */
 	b = BIO_new(BIO_s_secmem());
-	*key_pem = bio_take(b, b && PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL));
+	*key_pem = cc_x509_bio_take(
+		b, b && PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL));
 	if (!*csr_pem || !*key_pem) {
 		cc_err_ssl(err, CC_E_CRYPTO, "cannot encode the key or request");
 		goto out;

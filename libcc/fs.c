@@ -80,24 +80,46 @@ static int write_all(int fd, const void *data, size_t n)
 	return 0;
 }
 
+int cc_fs_write_temp(const char *path, const char *suffix, const void *data, size_t n, mode_t mode,
+		     const struct stat *owner, char **tmp_out, struct cc_err *err)
+{
+	char *tmp = cc_xasprintf("%s%s", path, suffix);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+
+	if (fd < 0) {
+		cc_err_set(err, CC_E_IO, "cannot create a file beside '%s': %s", path,
+			   strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (owner && fchown(fd, owner->st_uid, owner->st_gid) < 0 && errno != EPERM)
+		goto fail;
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, n) < 0 || fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	*tmp_out = tmp;
+	return 0;
+fail:
+	cc_err_set(err, CC_E_IO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
 int cc_fs_write_atomic(const char *path, const void *data, size_t n, mode_t mode,
 		       struct cc_err *err)
 {
-	char *tmp = cc_xasprintf("%s.tmp-XXXXXX", path);
+	char *tmp = NULL;
 	char *dir = cc_xstrdup(path);
-	int fd = mkostemp(tmp, O_CLOEXEC), dfd, rc = -1;
+	int dfd, rc = -1;
 
-	if (fd < 0) {
-		cc_err_set(err, CC_E_IO, "cannot create '%s': %s", tmp, strerror(errno));
+	if (cc_fs_write_temp(path, ".tmp-XXXXXX", data, n, mode, NULL, &tmp, err) < 0)
 		goto out;
-	}
-	if (fchmod(fd, mode) < 0 || write_all(fd, data, n) < 0 || fsync(fd) < 0) {
-		cc_err_set(err, CC_E_IO, "cannot write '%s': %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
 	if (rename(tmp, path) < 0) {
 		cc_err_set(err, CC_E_IO, "cannot replace '%s': %s", path, strerror(errno));
 		unlink(tmp);

@@ -1,4 +1,4 @@
-/* hash.c: SHA-256 digests and random tokens */
+/* hash.c: hex encoding, SHA-256 digests and random tokens */
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <openssl/rand.h>
@@ -6,9 +6,10 @@
 #include "libcc/mem.h"
 #include "libcc/banned.h"
 
-static void to_hex(const unsigned char *d, size_t n, char *out)
+void cc_hex_encode(const void *data, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *d = data;
 
 	for (size_t i = 0; i < n; i++) {
 		out[2 * i] = hex[d[i] >> 4];
@@ -24,7 +25,7 @@ char *cc_sha256_hex(const void *data, size_t n, char out[CC_SHA256_HEX])
 
 	if (!EVP_Digest(data, n, md, &len, EVP_sha256(), NULL) || len != 32)
 		CC_BUG("SHA-256 failed");
-	to_hex(md, 32, out);
+	cc_hex_encode(md, 32, out);
 	return out;
 }
 
@@ -34,7 +35,7 @@ int cc_random_hex(size_t n, char *out)
 	int ok = RAND_bytes(b, (int)n) == 1;
 
 	if (ok)
-		to_hex(b, n, out);
+		cc_hex_encode(b, n, out);
 	free(b);
 	return ok ? 0 : -1;
 }

@@ -6,6 +6,8 @@ static const struct cc_field rule_fields[] = {
 	CC_FIELD(struct cc_policy_rule, name, "name", TEXT, 0),
 	CC_FIELD(struct cc_policy_rule, type, "type", TEXT, 0),
 	CC_FIELD(struct cc_policy_rule, config, "config", JSON, 0),
+	CC_FIELD(struct cc_policy_rule, severity, "severity", TEXT, 0),
+	CC_FIELD(struct cc_policy_rule, agent_group_id, "agent_group_id", TEXT, CC_F_OMIT),
 	CC_FIELD(struct cc_policy_rule, enabled, "enabled", BOOL, 0),
 	CC_FIELD(struct cc_policy_rule, created_at, "created_at", TIME, CC_F_RO | CC_F_CREATED),
 	CC_FIELD(struct cc_policy_rule, updated_at, "updated_at", TIME, CC_F_RO | CC_F_UPDATED),
@@ -14,6 +16,8 @@ static const struct cc_field rule_fields[] = {
 static const struct cc_filter rule_filters[] = {
 	{ "type", "type = $?", CC_FT_TEXT },
 	{ "enabled", "enabled = $?", CC_FT_BOOL },
+	{ "severity", "severity = $?", CC_FT_TEXT },
+	{ "agent_group_id", "agent_group_id = $?", CC_FT_TEXT },
 	{ NULL, NULL, 0 },
 };
 

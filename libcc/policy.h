@@ -10,9 +10,11 @@
 struct cc_policy_rule {
 	char *id;
 	char *name;
-	char *type; /* AllowedIssuers, AllowedDomains, RequiredMetadata, AllowedEnvironments,
-		     * RenewalLeadTime */
-	json_t *config;
+	char *type;	      /* libcc/policy-eval.c: the rule types and their config */
+	json_t *config;	      /* object */
+	char *severity;	      /* of its violations: Warning | Error | Critical */
+	char *agent_group_id; /* NULL: every certificate; else only those deployed by the
+			       * agents of this group */
 	bool enabled;
 	int64_t created_at;
 	int64_t updated_at;

@@ -11,6 +11,7 @@ static const struct cc_field fields[] = {
 	CC_FIELD(struct cc_profile, required_san_patterns, "required_san_patterns", JSON, 0),
 	CC_FIELD(struct cc_profile, spiffe_uri_pattern, "spiffe_uri_pattern", TEXT, 0),
 	CC_FIELD(struct cc_profile, allow_short_lived, "allow_short_lived", BOOL, 0),
+	CC_FIELD(struct cc_profile, requires_approval, "requires_approval", BOOL, 0),
 	CC_FIELD(struct cc_profile, enabled, "enabled", BOOL, 0),
 	CC_FIELD(struct cc_profile, created_at, "created_at", TIME, CC_F_RO | CC_F_CREATED),
 	CC_FIELD(struct cc_profile, updated_at, "updated_at", TIME, CC_F_RO | CC_F_UPDATED),

@@ -17,6 +17,7 @@ struct cc_profile {
 	json_t *required_san_patterns;	/* [string, ...] */
 	char *spiffe_uri_pattern;
 	bool allow_short_lived;
+	bool requires_approval; /* issuance and renewal jobs wait in AwaitingApproval */
 	bool enabled;
 	int64_t created_at;
 	int64_t updated_at;

@@ -29,7 +29,8 @@ static const char *const profiles[][12] = {
 	  "7776000", "[\"serverAuth\"]", "[]", "", "0", "1", "-360d", "-90d" },
 	{ "prof-internal-mtls", "internal-mtls", "Service-to-service mTLS, 30 days",
 	  "[{\"algorithm\":\"ECDSA\",\"min_size\":256}]", "2592000",
-	  "[\"serverAuth\",\"clientAuth\"]", "[\"*.internal\"]", "", "0", "1", "-200d", "-88d" },
+	  "[\"serverAuth\",\"clientAuth\"]", "[\"\\\\.internal$\"]", "", "0", "1", "-200d",
+	  "-88d" },
 	{ "prof-short-lived", "short-lived", "SPIFFE workload identities, 5 minutes",
 	  "[{\"algorithm\":\"ECDSA\",\"min_size\":256}]", "300", "[\"clientAuth\",\"serverAuth\"]",
 	  "[]", "spiffe://example.com/ns/*/sa/*", "1", "1", "-180d", "-60d" },
@@ -38,7 +39,7 @@ static const char *const profiles[][12] = {
 	  "4060800", "[\"serverAuth\"]", "[]", "", "0", "1", "-190d", "-45d" },
 	{ "prof-smime", "smime", "S/MIME e-mail signing and encryption, 365 days",
 	  "[{\"algorithm\":\"ECDSA\",\"min_size\":256},{\"algorithm\":\"RSA\",\"min_size\":2048}]",
-	  "31536000", "[\"emailProtection\"]", "[\"*@example.com\"]", "", "0", "1", "-360d",
+	  "31536000", "[\"emailProtection\"]", "[\"@example\\\\.com$\"]", "", "0", "1", "-360d",
 	  "-88d" },
 };
 

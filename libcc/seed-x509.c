@@ -16,6 +16,7 @@
 #include "libcc/err.h"
 #include "libcc/mem.h"
 #include "libcc/time.h"
+#include "libcc/x509.h"
 #include "libcc/banned.h"
 
 #define YEAR (365 * 86400 * CC_USEC_PER_SEC)
@@ -26,29 +27,18 @@ struct cc_seed_ca {
 	char *pem;
 };
 
-/* the contents of a memory BIO as a new string (frees the BIO) */
-static char *bio_take(BIO *b, int ok)
-{
-	char *data = NULL;
-	long n = b ? BIO_get_mem_data(b, &data) : 0;
-	char *s = ok && n > 0 ? cc_xstrndup(data, (size_t)n) : NULL;
-
-	BIO_free(b);
-	return s;
-}
-
 static char *x509_pem(X509 *x)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 
-	return bio_take(b, b && PEM_write_bio_X509(b, x));
+	return cc_x509_bio_take(b, b && PEM_write_bio_X509(b, x));
 }
 
 static char *dn_text(const X509_NAME *n)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 
-	return bio_take(b, b && X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253) >= 0);
+	return cc_x509_bio_take(b, b && X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253) >= 0);
 }
 
 static int add_name(X509_NAME *n, const char *org, const char *cn)
@@ -200,7 +190,7 @@ static char *make_csr(EVP_PKEY *key, const char *cn, const char *san)
 	if (!X509_REQ_sign(req, key, EVP_sha256()))
 		goto out;
 	b = BIO_new(BIO_s_mem());
-	pem = bio_take(b, b && PEM_write_bio_X509_REQ(b, req));
+	pem = cc_x509_bio_take(b, b && PEM_write_bio_X509_REQ(b, req));
 out:
 	X509_EXTENSION_free(e);
 	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);

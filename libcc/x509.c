@@ -13,13 +13,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include "libcc/err.h"
+#include "libcc/hash.h"
 #include "libcc/mem.h"
 #include "libcc/time.h"
 #include "libcc/x509.h"
 #include "libcc/banned.h"
 
-/* the memory BIO's contents as a new string; frees the BIO */
-static char *bio_take(BIO *b, int ok)
+char *cc_x509_bio_take(BIO *b, int ok)
 {
 	char *data = NULL;
 	long n = b && ok ? BIO_get_mem_data(b, &data) : 0;
@@ -33,7 +33,7 @@ char *cc_x509_pem(const X509 *x)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 
-	return bio_take(b, b && PEM_write_bio_X509(b, (X509 *)x));
+	return cc_x509_bio_take(b, b && PEM_write_bio_X509(b, (X509 *)x));
 }
 
 char *cc_x509_dn(const X509_NAME *name)
@@ -49,7 +49,7 @@ char *cc_x509_dn(const X509_NAME *name)
 		BIO_free(b);
 		return NULL;
 	}
-	s = bio_take(b, 1);
+	s = cc_x509_bio_take(b, 1);
 	return s ? s : cc_xstrdup(""); /* an empty name */
 }
 
@@ -62,17 +62,6 @@ int64_t cc_x509_time(const ASN1_TIME *t)
 	return (int64_t)timegm(&tm) * CC_USEC_PER_SEC;
 }
 
-static void hex_lower(const unsigned char *d, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 static int fingerprint(const X509 *x, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -80,7 +69,7 @@ static int fingerprint(const X509 *x, char out[65])
 
 	if (!X509_digest(x, EVP_sha256(), md, &n) || n != 32)
 		return -1;
-	hex_lower(md, n, out);
+	cc_hex_encode(md, n, out);
 	return 0;
 }
 

@@ -38,6 +38,9 @@ int cc_cert_fingerprint_pem(const char *pem, char out[65], struct cc_err *err);
 
 /* ---- helpers over OpenSSL objects ---- */
 
+/* the memory BIO's contents as a new string (NULL when !ok or empty); frees the BIO (NULL
+ * is fine) */
+char *cc_x509_bio_take(BIO *b, int ok);
 /* x as one PEM block (malloc'd); NULL when it cannot be encoded */
 char *cc_x509_pem(const X509 *x);
 /* RFC 4514 text of a name, UTF-8 left unescaped (malloc'd); NULL on failure */

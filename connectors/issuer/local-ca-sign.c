@@ -11,6 +11,7 @@
 #include "connectors/issuer/local-ca.h"
 #include "libcc/csr.h"
 #include "libcc/err.h"
+#include "libcc/hash.h"
 #include "libcc/mem.h"
 #include "libcc/time.h"
 #include "libcc/x509.h"
@@ -18,17 +19,6 @@
 
 #define SKEW_S 60 /* NotBefore in the past: clients with a slow clock */
 #define DAY_S 86400
-
-static void hex_lower(const unsigned char *d, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 int local_ca_serial(ASN1_INTEGER *ai, char hex[41], struct cc_err *err)
 {
@@ -43,7 +33,7 @@ int local_ca_serial(ASN1_INTEGER *ai, char hex[41], struct cc_err *err)
 		for (p = b, n = sizeof(b); n && !*p; p++, n--)
 			;
 	} while (!n);
-	hex_lower(b, sizeof(b), hex);
+	cc_hex_encode(b, sizeof(b), hex);
 	if (!ASN1_STRING_set(ai, p, (int)n))
 		return cc_err_ssl(err, CC_E_CRYPTO, "cannot set the serial number");
 	return 0;

@@ -29,7 +29,8 @@ int cc_tgt_object(const json_t *config, struct cc_err *err)
 	return 0;
 }
 
-/* the raw string and its length (it may hold NUL bytes); absent or null: def */
+/* the raw string and its length (it may hold NUL bytes); absent or null: def. 1 when there
+ * is a value, 0 when unset */
 static int get_str(const json_t *config, const char *key, const char *def, bool required,
 		   const char **out, size_t *len, struct cc_err *err)
 {
@@ -50,7 +51,7 @@ static int get_str(const json_t *config, const char *key, const char *def, bool 
 		*out = NULL;
 	if (!*out && required)
 		return cc_err_set(err, CC_E_INVALID, "'%s' is required", key);
-	return 0;
+	return *out != NULL;
 }
 
 int cc_tgt_str(const json_t *config, const char *key, const char *def, bool required,
@@ -67,38 +68,34 @@ int cc_tgt_str(const json_t *config, const char *key, const char *def, bool requ
 	return 0;
 }
 
-int cc_tgt_path(const json_t *config, const char *key, const char *def, bool required, char **out,
-		struct cc_err *err)
+/* a string that passes check (cc_safe_path_n or cc_safe_filename_n), duplicated */
+static int get_checked(const json_t *config, const char *key, const char *def, bool required,
+		       int (*check)(const char *, const char *, size_t, struct cc_err *),
+		       char **out, struct cc_err *err)
 {
 	const char *s;
 	size_t len;
+	int rc;
 
 	*out = NULL;
-	if (get_str(config, key, def, required, &s, &len, err) < 0)
-		return -1;
-	if (!s)
-		return 0;
-	if (cc_safe_path_n(key, s, len, err) < 0)
+	if ((rc = get_str(config, key, def, required, &s, &len, err)) <= 0)
+		return rc;
+	if (check(key, s, len, err) < 0)
 		return -1;
 	*out = cc_xstrdup(s);
 	return 0;
 }
 
+int cc_tgt_path(const json_t *config, const char *key, const char *def, bool required, char **out,
+		struct cc_err *err)
+{
+	return get_checked(config, key, def, required, cc_safe_path_n, out, err);
+}
+
 int cc_tgt_filename(const json_t *config, const char *key, const char *def, bool required,
 		    char **out, struct cc_err *err)
 {
-	const char *s;
-	size_t len;
-
-	*out = NULL;
-	if (get_str(config, key, def, required, &s, &len, err) < 0)
-		return -1;
-	if (!s)
-		return 0;
-	if (cc_safe_filename_n(key, s, len, err) < 0)
-		return -1;
-	*out = cc_xstrdup(s);
-	return 0;
+	return get_checked(config, key, def, required, cc_safe_filename_n, out, err);
 }
 
 int cc_tgt_command(const json_t *config, const char *key, const char *def, bool required,
@@ -106,12 +103,9 @@ int cc_tgt_command(const json_t *config, const char *key, const char *def, bool 
 {
 	const char *s;
 	size_t len;
+	int rc = get_str(config, key, def, required, &s, &len, err);
 
-	if (get_str(config, key, def, required, &s, &len, err) < 0)
-		return -1;
-	if (!s)
-		return 0;
-	return cc_safe_command_n(key, s, len, argv, err);
+	return rc <= 0 ? rc : cc_safe_command_n(key, s, len, argv, err);
 }
 
 int cc_tgt_bool(const json_t *config, const char *key, bool def, bool *out, struct cc_err *err)
@@ -309,5 +303,15 @@ out:
 	X509_free(x);
 	BIO_free(bio);
 	cc_buf_release(&pem);
+	return rc;
+}
+
+int cc_tgt_check_serial_in(const char *dir, const char *file, const char *serial_hex,
+			   struct cc_deploy_res *res, struct cc_err *err)
+{
+	char *path = cc_fileset_join(dir, file);
+	int rc = cc_tgt_check_serial(path, serial_hex, res, err);
+
+	free(path);
 	return rc;
 }

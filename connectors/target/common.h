@@ -72,5 +72,8 @@ void cc_tgt_result(struct cc_deploy_res *res, const char *type_lower, const char
  * zeros and ':' ignored); CC_E_CONFLICT when it is another one */
 int cc_tgt_check_serial(const char *path, const char *serial_hex, struct cc_deploy_res *res,
 			struct cc_err *err);
+/* cc_tgt_check_serial() of <dir>/<file> */
+int cc_tgt_check_serial_in(const char *dir, const char *file, const char *serial_hex,
+			   struct cc_deploy_res *res, struct cc_err *err);
 
 #endif

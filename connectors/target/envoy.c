@@ -139,14 +139,11 @@ static int envoy_check(const json_t *config, const char *serial_hex, struct cc_d
 		       struct cc_err *err)
 {
 	struct envoy e;
-	char *path;
 	int rc;
 
 	if (envoy_parse(config, &e, err) < 0)
 		return -1;
-	path = cc_fileset_join(e.cert_dir, e.cert_filename);
-	rc = cc_tgt_check_serial(path, serial_hex, res, err);
-	free(path);
+	rc = cc_tgt_check_serial_in(e.cert_dir, e.cert_filename, serial_hex, res, err);
 	envoy_release(&e);
 	return rc;
 }

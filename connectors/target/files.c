@@ -72,52 +72,6 @@ int cc_fileset_add(struct cc_fileset *fs, const char *key, const char *path, con
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* a temp file beside path with data, mode and (best effort) owner; *tmp_out on success */
-static int write_temp(const char *path, const char *data, size_t len, mode_t mode,
-		      const struct stat *owner, char **tmp_out, struct cc_err *err)
-{
-	char *tmp = cc_xasprintf("%s" NEW_SUFFIX, path);
-	int fd = mkostemp(tmp, O_CLOEXEC);
-
-	if (fd < 0) {
-		cc_err_set(err, CC_E_IO, "cannot create a file beside '%s': %s", path,
-			   strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (owner && fchown(fd, owner->st_uid, owner->st_gid) < 0 && errno != EPERM)
-		goto fail;
-	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	*tmp_out = tmp;
-	return 0;
-fail:
-	cc_err_set(err, CC_E_IO, "cannot write '%s': %s", tmp, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return -1;
-}
-
 /* the directory exists; what is at the path now */
 static int inspect(struct cc_fileset_item *it, struct cc_err *err)
 {
@@ -215,8 +169,8 @@ static int restore_one(struct cc_fileset_item *it, struct cc_err *err)
 					  strerror(errno));
 		return 0;
 	}
-	if (write_temp(it->path, it->old.buf, it->old.len, it->st.st_mode & 07777, &it->st, &tmp,
-		       err) < 0)
+	if (cc_fs_write_temp(it->path, NEW_SUFFIX, it->old.buf, it->old.len, it->st.st_mode & 07777,
+			     &it->st, &tmp, err) < 0)
 		return -1;
 	if (rename(tmp, it->path) < 0) {
 		cc_err_set(err, CC_E_IO, "cannot restore '%s': %s", it->path, strerror(errno));
@@ -265,9 +219,9 @@ int cc_fileset_install(struct cc_fileset *fs, struct cc_err *err)
 		struct cc_fileset_item *it = &fs->v[i];
 
 		if (inspect(it, err) < 0 ||
-		    write_temp(it->path, it->data.buf, it->data.len, it->mode,
-			       it->existed && S_ISREG(it->st.st_mode) ? &it->st : NULL, &it->tmp,
-			       err) < 0)
+		    cc_fs_write_temp(it->path, NEW_SUFFIX, it->data.buf, it->data.len, it->mode,
+				     it->existed && S_ISREG(it->st.st_mode) ? &it->st : NULL,
+				     &it->tmp, err) < 0)
 			goto fail;
 	}
 	for (i = 0; i < fs->n; i++)

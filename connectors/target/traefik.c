@@ -70,14 +70,11 @@ static int traefik_check(const json_t *config, const char *serial_hex, struct cc
 			 struct cc_err *err)
 {
 	struct traefik t;
-	char *path;
 	int rc;
 
 	if (traefik_parse(config, &t, err) < 0)
 		return -1;
-	path = cc_fileset_join(t.cert_dir, t.cert_file);
-	rc = cc_tgt_check_serial(path, serial_hex, res, err);
-	free(path);
+	rc = cc_tgt_check_serial_in(t.cert_dir, t.cert_file, serial_hex, res, err);
 	traefik_release(&t);
 	return rc;
 }

@@ -89,6 +89,13 @@ common_teardown() {
 setup() { common_setup; }
 teardown() { common_teardown; }
 
+# polite_teardown: a serve still running gets SIGTERM and its exit is waited for (common_teardown
+# would kill it), then common_teardown
+polite_teardown() {
+	if [ -n "${SERVE_PID:-}" ] && pid_alive "$SERVE_PID"; then serve_stop TERM || true; fi
+	common_teardown
+}
+
 # free_port: a TCP port on 127.0.0.1 nobody listens on right now
 free_port() {
 	"$E2E_PYTHON" -S -I -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

@@ -11,8 +11,7 @@ N=120
 
 teardown() {
 	[ -n "${REPLICA2:-}" ] && kill -TERM "$REPLICA2" 2>/dev/null
-	if [ -n "${SERVE_PID:-}" ] && pid_alive "$SERVE_PID"; then serve_stop TERM || true; fi
-	common_teardown
+	polite_teardown
 }
 
 wait_health() { # PORT

@@ -27,8 +27,7 @@ setup() {
 teardown() {
 	[ -n "${AGENT_PID:-}" ] && kill -TERM "$AGENT_PID" 2>/dev/null
 	[ -n "$SVC_STARTED" ] && "$SVC_TMP" stop "$SVC" >/dev/null 2>&1
-	if [ -n "${SERVE_PID:-}" ] && pid_alive "$SERVE_PID"; then serve_stop TERM || true; fi
-	common_teardown
+	polite_teardown
 }
 
 # serve with fast loops (jobs every second, renewal check every RENEWAL_EVERY), on SQLite or,

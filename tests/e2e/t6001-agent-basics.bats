@@ -13,11 +13,7 @@ setup() {
 	KEY_DIR=$AGENT_DIR/keys
 }
 
-# serve stopped politely (teardown would kill it)
-teardown() {
-	if [ -n "${SERVE_PID:-}" ] && pid_alive "$SERVE_PID"; then serve_stop TERM || true; fi
-	common_teardown
-}
+teardown() { polite_teardown; }
 
 agent_serve() {
 	CERTCTL_AUTH_SECRET=$BOOT CERTCTL_RATE_LIMIT_ENABLED=false serve_start "$@"

@@ -26,11 +26,7 @@ setup() {
 		INSERT INTO renewal_policies (id, name, renewal_window_days) VALUES ('rp-e2e', 'e2e', 30);"
 }
 
-# serve stopped politely (teardown would kill it)
-teardown() {
-	if [ -n "${SERVE_PID:-}" ] && pid_alive "$SERVE_PID"; then serve_stop TERM || true; fi
-	common_teardown
-}
+teardown() { polite_teardown; }
 
 agent_once() {
 	CERTCTL_VERIFY_DELAY=0s run certctl-agent --once --server-url "http://127.0.0.1:$PORT" \

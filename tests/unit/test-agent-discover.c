@@ -23,16 +23,6 @@ struct fx {
 
 static const char req_cnf[] = "[req]\ndistinguished_name = dn\nprompt = no\n[dn]\n";
 
-static void run_ok(const char *const *argv)
-{
-	char *out = NULL;
-	int st = testossl_run(&out, argv);
-
-	if (st != 0)
-		fail_msg("%s exited %d: %s", argv[0], st, out);
-	free(out);
-}
-
 /* st: what testossl_openssl(out, ...) returned (out is read after the call) */
 static void openssl_ok(int st, char **out)
 {
@@ -157,7 +147,7 @@ static void make_tree(const char *top, const char *w, const char *s)
 	/* two certificates with text around them */
 	cc_buf_addf(&b, "# leaf\n%s\nsome words\n%s", c1, ca);
 	write_file(s, "bundle.pem", b.buf);
-	run_ok(argv);
+	testossl_run_ok(argv);
 	make_links(top, w, s);
 	put_cert(w, "keyc", s, "server.key", "");
 	put_cert(w, "noext", s, "certificate", "");
@@ -207,35 +197,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* the value after "<key>=" in openssl's output (malloc'd) */
-static char *field(const char *out, const char *key)
-{
-	size_t k = strlen(key);
-
-	for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, key, k) && p[k] == '=')
-			return cc_xstrndup(p + k + 1, strcspn(p + k + 1, "\n"));
-	fail_msg("no '%s=' in: %s", key, out);
-	return NULL;
-}
-
-/* lower case, no ':' and no leading zeros when lead0 */
-static void norm_hex(char *s, bool lead0)
-{
-	char *w = s, *r = s;
-
-	for (; *r; r++)
-		if (*r != ':')
-			*w++ = (char)(*r >= 'A' && *r <= 'Z' ? *r + 32 : *r);
-	*w = '\0';
-	if (lead0) {
-		r = s;
-		while (r[0] == '0' && r[1])
-			r++;
-		memmove(s, r, strlen(r) + 1);
-	}
-}
-
 static json_t *find_cn(json_t *certs, const char *cn)
 {
 	size_t i;
@@ -268,14 +229,14 @@ static void check_fields(const char *dir, json_t *e, const char *name)
 	char *fp, *serial, *subject, *issuer, *nb, *na;
 
 	assert_int_equal(testossl_run(&out, argv), 0);
-	fp = field(out, "sha256 Fingerprint");
-	serial = field(out, "serial");
-	subject = field(out, "subject");
-	issuer = field(out, "issuer");
-	nb = field(out, "notBefore");
-	na = field(out, "notAfter");
-	norm_hex(fp, false);
-	norm_hex(serial, true);
+	fp = testossl_field(out, "sha256 Fingerprint");
+	serial = testossl_field(out, "serial");
+	subject = testossl_field(out, "subject");
+	issuer = testossl_field(out, "issuer");
+	nb = testossl_field(out, "notBefore");
+	na = testossl_field(out, "notAfter");
+	testossl_hex_norm(fp, false);
+	testossl_hex_norm(serial, true);
 	assert_string_equal(js(e, "fingerprint_sha256"), fp);
 	assert_string_equal(js(e, "serial_number"), serial);
 	assert_string_equal(js(e, "subject_dn"), subject);

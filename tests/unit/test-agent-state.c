@@ -16,27 +16,6 @@
 #include "libcc/mem.h"
 #include "tests/unit/testossl.h"
 
-static int setup(void **state)
-{
-	*state = testossl_tmpdir("agent-state");
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	testossl_rmdir(*state);
-	free(*state);
-	return 0;
-}
-
-static unsigned mode_of(const char *path)
-{
-	struct stat st;
-
-	assert_int_equal(stat(path, &st), 0);
-	return st.st_mode & 07777;
-}
-
 static void state_dir_is(const char *key_dir, const char *state_dir, const char *want)
 {
 	struct agent_opts o = { .key_dir = key_dir, .state_dir = state_dir };
@@ -69,8 +48,8 @@ static void test_agent_state__save_load(void **state)
 	umask(022);
 	assert_int_equal(agent_state_save(dir, "agent-123", "k3y-s3cret", &err), 0);
 	file = testossl_path(dir, "agent.json");
-	assert_int_equal(mode_of(dir), 0700);
-	assert_int_equal(mode_of(file), 0600);
+	assert_int_equal(testossl_mode(dir), 0700);
+	assert_int_equal(testossl_mode(file), 0600);
 	text = testossl_read(file, NULL);
 	assert_non_null(strstr(text, "\"agent_id\": \"agent-123\""));
 	assert_non_null(strstr(text, "\"api_key\": \"k3y-s3cret\""));
@@ -85,12 +64,12 @@ static void test_agent_state__save_load(void **state)
 	chmod(file, 0644);
 	chmod(dir, 0755);
 	assert_int_equal(agent_state_load(dir, &id, &key, &err), 1);
-	assert_int_equal(mode_of(file), 0600);
+	assert_int_equal(testossl_mode(file), 0600);
 	free(id);
 	free(key);
 	assert_int_equal(agent_state_save(dir, "agent-123", "other", &err), 0);
-	assert_int_equal(mode_of(dir), 0700);
-	assert_int_equal(mode_of(file), 0600);
+	assert_int_equal(testossl_mode(dir), 0700);
+	assert_int_equal(testossl_mode(file), 0600);
 	free(file);
 	free(dir);
 }
@@ -132,14 +111,14 @@ static void test_agent_state__keystore(void **state)
 
 	cc_log_init(&log, CC_LOG_OFF, false);
 	assert_int_equal(agent_keydir_prepare(dir, &log, &err), 0);
-	assert_int_equal(mode_of(dir), 0700);
+	assert_int_equal(testossl_mode(dir), 0700);
 	chmod(dir, 0755);
 	assert_int_equal(agent_keydir_prepare(dir, &log, &err), 0);
-	assert_int_equal(mode_of(dir), 0700); /* forced back */
+	assert_int_equal(testossl_mode(dir), 0700); /* forced back */
 	umask(022);
 	assert_int_equal(agent_key_write(dir, "mc-web_1.2", "PEM DATA", &err), 0);
 	file = testossl_path(dir, "mc-web_1.2.key");
-	assert_int_equal(mode_of(file), 0600);
+	assert_int_equal(testossl_mode(file), 0600);
 	pem = agent_key_read(dir, "mc-web_1.2", &err);
 	assert_non_null(pem);
 	assert_string_equal(pem, "PEM DATA");
@@ -165,37 +144,19 @@ static void test_agent_state__keystore(void **state)
 	cc_log_release(&log);
 }
 
+/* a self-signed certificate for CN=name (PEM); its key in *key_out */
 static char *gen(const char *dir, const char *name, char **key_out)
 {
 	char *crt = cc_xasprintf("%s/%s.crt", dir, name),
-	     *key = cc_xasprintf("%s/%s.key", dir, name), *subj = cc_xasprintf("/CN=%s", name),
-	     *out = NULL, *pem;
-	const char *argv[] = { "openssl",
-			       "req",
-			       "-x509",
-			       "-newkey",
-			       "ec",
-			       "-pkeyopt",
-			       "ec_paramgen_curve:P-256",
-			       "-nodes",
-			       "-keyout",
-			       key,
-			       "-subj",
-			       subj,
-			       "-days",
-			       "2",
-			       "-out",
-			       crt,
-			       NULL };
+	     *key = cc_xasprintf("%s/%s.key", dir, name), *out = NULL, *pem;
 
-	if (testossl_run(&out, argv) != 0)
+	if (testossl_self_signed(&out, crt, key, name, NULL) != 0)
 		fail_msg("openssl: %s", out);
 	pem = testossl_read(crt, NULL);
 	*key_out = testossl_read(key, NULL);
 	free(out);
 	free(crt);
 	free(key);
-	free(subj);
 	return pem;
 }
 
@@ -254,7 +215,7 @@ static void test_agent_state__key_prev(void **state)
 	free(k);
 	/* the renewal's key replaces it; the old one stays as .prev, 0600 */
 	assert_int_equal(agent_key_write(dir, "mc-1", kb, &err), 0);
-	assert_int_equal(mode_of(prev), 0600);
+	assert_int_equal(testossl_mode(prev), 0600);
 	k = agent_key_for(dir, "mc-1", b, &err);
 	assert_string_equal(k, kb);
 	free(k);
@@ -320,5 +281,5 @@ int main(void)
 		cmocka_unit_test(test_agent_state__backoff),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, testossl_setup, testossl_teardown);
 }

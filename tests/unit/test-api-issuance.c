@@ -86,6 +86,40 @@ static void tick(struct testapi *t, int64_t now, int want)
 		fail_msg("tick handled %d jobs, want %d (%s)", n, want, err.msg);
 }
 
+/* POST /certificates/{id}/renew answers 202 */
+static void renew(struct testapi *t, const char *id)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
+	assert_status(t, "POST", path, NULL, 202);
+}
+
+/* how many jobs GET /agents/{agent}/work offers */
+static json_int_t work_count(struct testapi *t, const char *agent)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/api/v1/agents/%s/work", agent);
+	assert_status(t, "GET", path, NULL, 200);
+	return json_integer_value(json_object_get(t->json, "count"));
+}
+
+static long long versions(struct testapi *t, const char *id)
+{
+	return countf(t, "SELECT COUNT(*) FROM certificate_versions WHERE certificate_id = '%s'",
+		      id);
+}
+
+/* the certificate's notification events of type */
+static long long events(struct testapi *t, const char *id, const char *type)
+{
+	return countf(t,
+		      "SELECT COUNT(*) FROM notification_events WHERE certificate_id = '%s' AND "
+		      "type = '%s'",
+		      id, type);
+}
+
 /* the stored chain of the certificate's newest version verifies with `openssl verify`
  * against the issuer's CA, and openssl shows what we expect in it */
 static void verify_with_openssl(struct testapi *t, const char *cert_id, const char *want_text)
@@ -119,10 +153,8 @@ static void test_api_issuance__server_keygen_issues_and_queues_deployments(void 
 {
 	struct testapi *t = TAPI(state);
 	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\",\"tg2\"]");
-	char path[160];
 
-	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
-	assert_status(t, "POST", path, NULL, 202);
+	renew(t, id);
 	assert_string_equal(testapi_str(t, "status"), "renewal_triggered");
 	tick(t, cc_time_now(), 1);
 	/* the job completed, one version, the certificate is Active with its expiry */
@@ -151,11 +183,7 @@ static void test_api_issuance__server_keygen_issues_and_queues_deployments(void 
 				"(target_id = 'tg2' AND agent_id = 'a2'))",
 				id),
 			 2);
-	assert_int_equal(countf(t,
-				"SELECT COUNT(*) FROM notification_events WHERE "
-				"certificate_id = '%s' AND type = 'RenewalSuccess'",
-				id),
-			 1);
+	assert_int_equal(events(t, id, "RenewalSuccess"), 1);
 	assert_int_equal(
 		countf(t,
 		       "SELECT COUNT(*) FROM server_keys k JOIN certificate_versions "
@@ -166,11 +194,7 @@ static void test_api_issuance__server_keygen_issues_and_queues_deployments(void 
 	verify_with_openssl(t, id, "email:ops@example.com");
 	/* a second tick finds nothing to do: exactly once */
 	tick(t, cc_time_now(), 0);
-	assert_int_equal(countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s'",
-				id),
-			 1);
+	assert_int_equal(versions(t, id), 1);
 }
 
 static void test_api_issuance__server_keygen_key_reaches_the_agent(void **state)
@@ -179,8 +203,7 @@ static void test_api_issuance__server_keygen_key_reaches_the_agent(void **state)
 	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\"]");
 	char path[200];
 
-	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
-	assert_status(t, "POST", path, NULL, 202);
+	renew(t, id);
 	tick(t, cc_time_now(), 1);
 	snprintf(path, sizeof(path), "/api/v1/agents/a1/certificates/%s", id);
 	assert_status(t, "GET", path, NULL, 200);
@@ -192,10 +215,8 @@ static void test_api_issuance__profile_picks_key_and_caps_ttl(void **state)
 {
 	struct testapi *t = TAPI(state);
 	const char *id = create_cert(t, ",\"certificate_profile_id\":\"p-rsa\"");
-	char path[160];
 
-	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
-	assert_status(t, "POST", path, NULL, 202);
+	renew(t, id);
 	tick(t, cc_time_now(), 1);
 	assert_int_equal(countf(t,
 				"SELECT COUNT(*) FROM certificate_versions WHERE "
@@ -217,12 +238,10 @@ static void test_api_issuance__failures_retry_then_fail(void **state)
 {
 	struct testapi *t = TAPI(state);
 	const char *id = create_cert(t, "");
-	char path[160];
 	int64_t now;
 
 	testapi_sql(t, "UPDATE issuers SET enabled = 0 WHERE id = 'i1'");
-	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
-	assert_status(t, "POST", path, NULL, 202);
+	renew(t, id);
 	now = cc_time_now(); /* the job is due from the renew request on */
 	tick(t, now, 1);
 	/* back to Pending, later, with the reason */
@@ -246,16 +265,8 @@ static void test_api_issuance__failures_retry_then_fail(void **state)
 				"AND status = 'Pending'",
 				id),
 			 1);
-	assert_int_equal(countf(t,
-				"SELECT COUNT(*) FROM notification_events WHERE "
-				"certificate_id = '%s' AND type = 'RenewalFailure'",
-				id),
-			 1);
-	assert_int_equal(countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s'",
-				id),
-			 0);
+	assert_int_equal(events(t, id, "RenewalFailure"), 1);
+	assert_int_equal(versions(t, id), 0);
 }
 
 static void test_api_issuance__running_job_of_a_dead_server_finishes_once(void **state)
@@ -276,11 +287,7 @@ static void test_api_issuance__running_job_of_a_dead_server_finishes_once(void *
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE id = 'job-dead' AND "
 					  "status = 'Completed'"),
 			 1);
-	assert_int_equal(countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s'",
-				id),
-			 1);
+	assert_int_equal(versions(t, id), 1);
 }
 
 /* ---- agent keygen ---- */
@@ -309,13 +316,11 @@ static void test_api_issuance__agent_csr_completes_the_waiting_job(void **state)
 {
 	struct testapi *t = TAPI(state);
 	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\",\"tg3\"]");
-	char path[160], *csr = make_csr("ECDSA-P256", "www.example.com"), *body;
+	char *csr = make_csr("ECDSA-P256", "www.example.com"), *body;
 
-	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
-	assert_status(t, "POST", path, NULL, 202);
+	renew(t, id);
 	/* the job waits for a CSR and is offered to the agents of both targets */
-	assert_status(t, "GET", "/api/v1/agents/a1/work", NULL, 200);
-	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 1);
+	assert_int_equal(work_count(t, "a1"), 1);
 	body = csr_body(csr, id);
 	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 202);
 	assert_string_equal(testapi_str(t, "status"), "csr_signed");
@@ -336,14 +341,9 @@ static void test_api_issuance__agent_csr_completes_the_waiting_job(void **state)
 	/* a second CSR for the same certificate is an ad-hoc issue: a new version, and no
 	 * second deployment job while the first ones are still Pending */
 	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 202);
-	assert_int_equal(countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s'",
-				id),
-			 2);
+	assert_int_equal(versions(t, id), 2);
 	/* the deployment jobs now reach their agents: a1 one, a2 one */
-	assert_status(t, "GET", "/api/v1/agents/a2/work", NULL, 200);
-	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 1);
+	assert_int_equal(work_count(t, "a2"), 1);
 	free(body);
 	free(csr);
 }
@@ -353,10 +353,9 @@ static void test_api_issuance__csr_against_the_profile_fails_the_job(void **stat
 	struct testapi *t = TAPI(state);
 	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\"],"
 					"\"certificate_profile_id\":\"p-rsa\"");
-	char path[160], *csr = make_csr("ECDSA-P256", "www.example.com"), *body;
+	char *csr = make_csr("ECDSA-P256", "www.example.com"), *body;
 
-	snprintf(path, sizeof(path), "/api/v1/certificates/%s/renew", id);
-	assert_status(t, "POST", path, NULL, 202);
+	renew(t, id);
 	body = csr_body(csr, id);
 	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 400);
 	assert_non_null(strstr(t->body, "not allowed by profile"));
@@ -365,16 +364,8 @@ static void test_api_issuance__csr_against_the_profile_fails_the_job(void **stat
 				"status = 'Failed' AND last_error LIKE '%%p-rsa%%'",
 				id),
 			 1);
-	assert_int_equal(countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s'",
-				id),
-			 0);
-	assert_int_equal(countf(t,
-				"SELECT COUNT(*) FROM notification_events WHERE "
-				"certificate_id = '%s' AND type = 'RenewalFailure'",
-				id),
-			 1);
+	assert_int_equal(versions(t, id), 0);
+	assert_int_equal(events(t, id, "RenewalFailure"), 1);
 	free(body);
 	free(csr);
 }
@@ -423,8 +414,7 @@ static void test_api_issuance__deploy_route_and_agent_reports(void **state)
 	assert_status(t, "POST", path, "{\"target_id\":7}", 400);
 	assert_status(t, "POST", path, NULL, 409);
 	/* a1 deploys: Running, then Completed stamps the certificate and tells the owner */
-	assert_status(t, "GET", "/api/v1/agents/a1/work", NULL, 200);
-	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 1);
+	assert_int_equal(work_count(t, "a1"), 1);
 	snprintf(job, sizeof(job), "%s",
 		 json_string_value(json_object_get(
 			 json_array_get(json_object_get(t->json, "jobs"), 0), "id")));
@@ -436,17 +426,12 @@ static void test_api_issuance__deploy_route_and_agent_reports(void **state)
 				"AND last_deployment_at IS NOT NULL",
 				id),
 			 1);
-	assert_int_equal(countf(t,
-				"SELECT COUNT(*) FROM notification_events WHERE "
-				"certificate_id = '%s' AND type = 'DeploymentSuccess'",
-				id),
-			 1);
+	assert_int_equal(events(t, id, "DeploymentSuccess"), 1);
 	/* deploy again on request: tg1 is free now, tg3 still waits */
 	snprintf(path, sizeof(path), "/api/v1/certificates/%s/deploy", id);
 	assert_status(t, "POST", path, "{\"target_id\":\"tg1\"}", 202);
 	assert_int_equal(json_integer_value(json_object_get(t->json, "jobs")), 1);
-	assert_status(t, "GET", "/api/v1/agents/a2/work", NULL, 200);
-	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 1);
+	assert_int_equal(work_count(t, "a2"), 1);
 	free(body);
 	free(csr);
 }
@@ -470,12 +455,10 @@ static void test_api_issuance__failed_deployment_retries_later(void **state)
 					  "scheduled_at > strftime('%Y-%m-%dT%H:%M', 'now')"),
 			 1);
 	/* not offered again before it is due */
-	assert_status(t, "GET", "/api/v1/agents/a1/work", NULL, 200);
-	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 0);
+	assert_int_equal(work_count(t, "a1"), 0);
 	testapi_sql(t, "UPDATE jobs SET scheduled_at = '2026-01-01T00:00:00.000000Z' "
 		       "WHERE id = 'job-d'");
-	assert_status(t, "GET", "/api/v1/agents/a1/work", NULL, 200);
-	assert_int_equal(json_integer_value(json_object_get(t->json, "count")), 1);
+	assert_int_equal(work_count(t, "a1"), 1);
 	assert_status(t, "POST", path, "{\"status\":\"Failed\",\"error\":\"reload failed\"}", 200);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE id = 'job-d' AND "
 					  "status = 'Failed' AND attempts = 2"),

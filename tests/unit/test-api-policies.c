@@ -30,45 +30,65 @@ static void test_api_policies__create_and_defaults(void **state)
 
 	assert_status(t, "POST", POL,
 		      "{\"id\":\"r-min\",\"name\":\"min rsa\",\"type\":\"MinKeySize\","
-		      "\"config\":{\"min_bits\":3072}}",
+		      "\"config\":{\"RSA\":3072,\"ECDSA\":256}}",
 		      201);
 	assert_string_equal(testapi_str(t, "id"), "r-min");
 	assert_true(json_is_true(json_object_get(t->json, "enabled")));
+	assert_string_equal(testapi_str(t, "severity"), "Warning");
+	assert_null(json_object_get(t->json, "agent_group_id"));
 	cfg = json_object_get(t->json, "config");
-	assert_int_equal(json_integer_value(json_object_get(cfg, "min_bits")), 3072);
-	assert_string_equal(json_str(cfg, "severity"), "Warning");
+	assert_int_equal(json_integer_value(json_object_get(cfg, "RSA")), 3072);
+	assert_int_equal(json_object_size(cfg), 2);
 	assert_true(*testapi_str(t, "created_at"));
 	assert_true(*testapi_str(t, "updated_at"));
-	assert_int_equal(
-		testapi_count(t, "SELECT COUNT(*) FROM policy_rules WHERE id = 'r-min' "
-				 "AND enabled = 1 AND config LIKE '%\"severity\":\"Warning\"%'"),
-		1);
-	/* a v2.1 type without config: {} plus the severity; enabled as given */
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM policy_rules WHERE id = 'r-min' "
+					  "AND enabled = 1 AND severity = 'Warning'"),
+			 1);
+	/* a v2.1 type without config: {}; enabled as given */
 	assert_status(t, "POST", POL,
 		      "{\"name\":\"domains\",\"type\":\"AllowedDomains\",\"enabled\":false}", 201);
 	assert_int_equal(strncmp(testapi_str(t, "id"), "rule-", 5), 0);
 	assert_false(json_is_true(json_object_get(t->json, "enabled")));
-	assert_int_equal(json_object_size(json_object_get(t->json, "config")), 1);
+	assert_int_equal(json_object_size(json_object_get(t->json, "config")), 0);
 	assert_status(t, "POST", POL,
-		      "{\"name\":\"algs\",\"type\":\"KeyAlgorithm\",\"config\":{\"allowed\":"
-		      "[\"ECDSA\",\"Ed25519\"],\"severity\":\"Critical\"}}",
+		      "{\"name\":\"algs\",\"type\":\"KeyAlgorithm\",\"severity\":\"Critical\","
+		      "\"config\":{\"allowed\":[\"ECDSA\",\"Ed25519\"]}}",
 		      201);
-	assert_string_equal(json_str(json_object_get(t->json, "config"), "severity"), "Critical");
+	assert_string_equal(testapi_str(t, "severity"), "Critical");
 	assert_status(t, "POST", POL,
 		      "{\"name\":\"life\",\"type\":\"MaxLifetime\",\"config\":{\"max_days\":90}}",
 		      201);
 	assert_status(t, "POST", POL,
-		      "{\"name\":\"san\",\"type\":\"RequiredSANPattern\",\"config\":"
-		      "{\"pattern\":\"^[a-z0-9.-]+\\\\.example\\\\.com$\",\"severity\":\"Error\"}}",
+		      "{\"name\":\"san\",\"type\":\"RequiredSANPattern\",\"severity\":\"Error\","
+		      "\"config\":{\"patterns\":[\"^[a-z0-9.-]+\\\\.example\\\\.com$\"]}}",
 		      201);
 	assert_status(t, "POST", POL,
-		      "{\"name\":\"iss\",\"type\":\"IssuerRestriction\",\"config\":"
-		      "{\"allowed_issuers\":[\"iss-local\"]}}",
+		      "{\"name\":\"iss\",\"type\":\"AllowedIssuers\",\"config\":"
+		      "{\"issuers\":[\"iss-local\"]}}",
 		      201);
+	assert_status(t, "POST", POL,
+		      "{\"name\":\"dom\",\"type\":\"AllowedDomains\",\"config\":"
+		      "{\"domains\":[\"example.com\",\"*.corp.example\",\"10.0.0.1\"],"
+		      "\"deny\":false}}",
+		      201);
+	assert_status(t, "POST", POL,
+		      "{\"name\":\"tags\",\"type\":\"RequiredMetadata\",\"config\":"
+		      "{\"keys\":[\"app\"]}}",
+		      201);
+	assert_status(t, "POST", POL,
+		      "{\"name\":\"env\",\"type\":\"AllowedEnvironments\",\"config\":"
+		      "{\"environments\":[\"production\"]}}",
+		      201);
+	assert_status(t, "POST", POL,
+		      "{\"name\":\"lead\",\"type\":\"RenewalLeadTime\",\"config\":"
+		      "{\"min_days\":14}}",
+		      201);
+	assert_status(t, "POST", POL,
+		      "{\"name\":\"approve\",\"type\":\"RequireApproval\",\"config\":null}", 201);
 	assert_status(t, "POST", POL, "{\"name\":\"min rsa\",\"type\":\"AllowedIssuers\"}", 409);
 	assert_status(t, "POST", POL,
 		      "{\"id\":\"r-min\",\"name\":\"x\",\"type\":\"AllowedIssuers\"}", 409);
-	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM policy_rules"), 6);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM policy_rules"), 11);
 	assert_int_equal(
 		testapi_call(t, "POST", POL, "{\"name\":\"n\",\"type\":\"AllowedIssuers\"}", ""),
 		401);
@@ -84,39 +104,64 @@ static void test_api_policies__create_rejects(void **state)
 		{ "{\"name\":\"n\"}", "type is required" },
 		{ "{\"name\":\"n\",\"type\":\"Bogus\"}",
 		  "type must be one of: KeyAlgorithm, MinKeySize, MaxLifetime, RequiredSANPattern, "
-		  "IssuerRestriction, AllowedIssuers, AllowedDomains, RequiredMetadata, "
-		  "AllowedEnvironments, RenewalLeadTime" },
+		  "AllowedIssuers, AllowedDomains, RequiredMetadata, AllowedEnvironments, "
+		  "RenewalLeadTime, RequireApproval" },
+		{ "{\"name\":\"n\",\"type\":\"IssuerRestriction\"}", "type must be one of" },
 		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"config\":[1]}",
 		  "config: must be a JSON object" },
 		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"config\":\"x\"}",
 		  "config: must be a JSON object" },
-		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"config\":{\"severity\":\"High\"}}",
-		  "config.severity: must be Warning, Error or Critical" },
-		{ "{\"name\":\"n\",\"type\":\"MinKeySize\"}",
-		  "config.min_bits: must be an integer" },
-		{ "{\"name\":\"n\",\"type\":\"MinKeySize\",\"config\":{\"min_bits\":512}}",
-		  "config.min_bits: must be an integer from 1024 to 16384" },
-		{ "{\"name\":\"n\",\"type\":\"MinKeySize\",\"config\":{\"min_bits\":\"2048\"}}",
-		  "config.min_bits" },
-		{ "{\"name\":\"n\",\"type\":\"MinKeySize\",\"config\":{\"min_bits\":2048,\"x\":1}}",
-		  "config: unknown key 'x'" },
+		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"severity\":\"High\"}",
+		  "severity: must be Warning, Error or Critical" },
+		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"config\":{\"severity\":\"Error\"}"
+		  "}",
+		  "config: unknown key 'severity' for AllowedDomains (expected domains, deny)" },
+		{ "{\"name\":\"n\",\"type\":\"MinKeySize\"}", "config: give a minimum" },
+		{ "{\"name\":\"n\",\"type\":\"MinKeySize\",\"config\":{\"RSA\":512}}",
+		  "config.RSA: must be an integer from 1024 to 16384" },
+		{ "{\"name\":\"n\",\"type\":\"MinKeySize\",\"config\":{\"ECDSA\":\"256\"}}",
+		  "config.ECDSA" },
+		{ "{\"name\":\"n\",\"type\":\"MinKeySize\",\"config\":{\"min_bits\":2048}}",
+		  "config: unknown key 'min_bits'" },
 		{ "{\"name\":\"n\",\"type\":\"MaxLifetime\",\"config\":{\"max_days\":0}}",
 		  "config.max_days" },
+		{ "{\"name\":\"n\",\"type\":\"MaxLifetime\"}", "config.max_days" },
 		{ "{\"name\":\"n\",\"type\":\"KeyAlgorithm\",\"config\":{\"allowed\":[]}}",
-		  "config.allowed: must be a non-empty array of strings" },
+		  "config.allowed: must be a non-empty array of non-empty strings" },
 		{ "{\"name\":\"n\",\"type\":\"KeyAlgorithm\",\"config\":{\"allowed\":[\"DSA\"]}}",
-		  "config.allowed: 'DSA' is not one of RSA, ECDSA, Ed25519" },
-		{ "{\"name\":\"n\",\"type\":\"RequiredSANPattern\",\"config\":{\"pattern\":\"\"}}",
-		  "config.pattern: must be a non-empty string" },
-		{ "{\"name\":\"n\",\"type\":\"RequiredSANPattern\",\"config\":{\"pattern\":\"([a\"}"
+		  "config.allowed[0]: 'DSA' is not one of RSA, ECDSA, Ed25519" },
+		{ "{\"name\":\"n\",\"type\":\"RequiredSANPattern\",\"config\":{\"patterns\":[\"\"]}"
 		  "}",
-		  "config.pattern: not a valid POSIX extended regular expression" },
-		{ "{\"name\":\"n\",\"type\":\"IssuerRestriction\",\"config\":{\"allowed_issuers\":"
-		  "[\"\"]}}",
-		  "config.allowed_issuers" },
+		  "config.patterns[0]: must be a non-empty string" },
+		{ "{\"name\":\"n\",\"type\":\"RequiredSANPattern\",\"config\":{\"patterns\":"
+		  "[\"^a$\",\"([a\"]}}",
+		  "config.patterns[1]: not a valid POSIX extended regular expression" },
+		{ "{\"name\":\"n\",\"type\":\"RequiredSANPattern\",\"config\":{\"pattern\":\"a\"}}",
+		  "config: unknown key 'pattern'" },
+		{ "{\"name\":\"n\",\"type\":\"AllowedIssuers\",\"config\":{\"issuers\":[\"\"]}}",
+		  "config.issuers[0]" },
+		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"config\":{\"domains\":"
+		  "[\"a.*.example\"]}}",
+		  "config.domains[0]: 'a.*.example' is not a name" },
+		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"config\":{\"deny\":true}}",
+		  "config.deny: needs config.domains" },
+		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"config\":{\"domains\":[\"a\"],"
+		  "\"deny\":1}}",
+		  "config.deny: must be true or false" },
+		{ "{\"name\":\"n\",\"type\":\"RequiredMetadata\",\"config\":{\"keys\":\"app\"}}",
+		  "config.keys" },
+		{ "{\"name\":\"n\",\"type\":\"AllowedEnvironments\",\"config\":"
+		  "{\"environments\":[]}}",
+		  "config.environments" },
+		{ "{\"name\":\"n\",\"type\":\"RenewalLeadTime\",\"config\":{\"min_days\":0}}",
+		  "config.min_days: must be an integer from 1 to 3650" },
+		{ "{\"name\":\"n\",\"type\":\"RequireApproval\",\"config\":{\"x\":1}}",
+		  "config: unknown key 'x' for RequireApproval" },
+		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"agent_group_id\":\"nope\"}",
+		  "agent_group_id 'nope' does not exist" },
 		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"enabled\":\"yes\"}", "enabled" },
-		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"severity\":\"Error\"}",
-		  "unknown field 'severity'" },
+		{ "{\"name\":\"n\",\"type\":\"AllowedDomains\",\"level\":\"Error\"}",
+		  "unknown field 'level'" },
 		{ "{\"id\":\"-x\",\"name\":\"n\",\"type\":\"AllowedDomains\"}", "id:" },
 		{ "{\"name\":", "malformed JSON" },
 		{ "[]", "request body must be a JSON object" },
@@ -147,38 +192,50 @@ static void test_api_policies__read_update_delete(void **state)
 {
 	struct testapi *t = TAPI(state);
 
+	testapi_sql(t, "INSERT INTO agent_groups (id, name) VALUES ('g1', 'g1')");
 	assert_status(t, "POST", POL,
 		      "{\"id\":\"r1\",\"name\":\"one\",\"type\":\"MinKeySize\",\"config\":"
-		      "{\"min_bits\":2048}}",
+		      "{\"RSA\":2048},\"agent_group_id\":\"g1\"}",
 		      201);
+	assert_string_equal(testapi_str(t, "agent_group_id"), "g1");
 	assert_status(t, "POST", POL,
 		      "{\"id\":\"r2\",\"name\":\"two\",\"type\":\"AllowedDomains\"}", 201);
 	assert_status(t, "GET", POL, NULL, 200);
 	assert_int_equal(total(t), 2);
 	assert_status(t, "GET", POL "?type=MinKeySize", NULL, 200);
 	assert_int_equal(total(t), 1);
+	assert_status(t, "GET", POL "?agent_group_id=g1", NULL, 200);
+	assert_int_equal(total(t), 1);
 	assert_status(t, "GET", POL "?enabled=maybe", NULL, 400);
 	assert_status(t, "GET", POL "/r1", NULL, 200);
 	assert_string_equal(testapi_str(t, "name"), "one");
 	assert_status(t, "GET", POL "/nope", NULL, 404);
 	assert_string_equal(testapi_str(t, "message"), "Policy not found: nope");
+	/* a group in use by a rule cannot go */
+	assert_status(t, "DELETE", "/api/v1/agent-groups/g1", NULL, 409);
 	/* PUT merges; the stored config is checked against a new type */
 	assert_status(t, "PUT", POL "/r1", "{\"enabled\":false}", 200);
 	assert_false(json_is_true(json_object_get(t->json, "enabled")));
 	assert_string_equal(testapi_str(t, "type"), "MinKeySize");
+	assert_string_equal(testapi_str(t, "agent_group_id"), "g1");
 	assert_status(t, "PUT", POL "/r1", "{\"type\":\"MaxLifetime\"}", 400);
-	assert_status(
-		t, "PUT", POL "/r1",
-		"{\"type\":\"MaxLifetime\",\"config\":{\"max_days\":30,\"severity\":\"Error\"}}",
-		200);
+	assert_status(t, "PUT", POL "/r1",
+		      "{\"type\":\"MaxLifetime\",\"config\":{\"max_days\":30},\"severity\":"
+		      "\"Error\",\"agent_group_id\":null}",
+		      200);
+	assert_null(json_object_get(t->json, "agent_group_id"));
+	assert_string_equal(testapi_str(t, "severity"), "Error");
 	assert_status(t, "PUT", POL "/r1", "{\"config\":{\"max_days\":-1}}", 400);
+	assert_status(t, "PUT", POL "/r1", "{\"severity\":\"error\"}", 400);
 	assert_status(t, "PUT", POL "/r1", "{\"name\":\"two\"}", 409);
 	assert_status(t, "PUT", POL "/r1", "{\"nope\":1}", 400);
 	assert_status(t, "PUT", POL "/r1", "{", 400);
 	assert_status(t, "PUT", POL "/nope", "{\"enabled\":true}", 404);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM policy_rules WHERE id = 'r1' AND "
-					  "type = 'MaxLifetime' AND enabled = 0 AND name = 'one'"),
+					  "type = 'MaxLifetime' AND enabled = 0 AND name = 'one' "
+					  "AND severity = 'Error' AND agent_group_id IS NULL"),
 			 1);
+	assert_status(t, "DELETE", "/api/v1/agent-groups/g1", NULL, 204);
 	assert_int_equal(testapi_call(t, "PUT", POL "/r1", "{}", ""), 401);
 	assert_int_equal(testapi_call(t, "GET", POL "/r1", NULL, ""), 401);
 	assert_int_equal(testapi_call(t, "DELETE", POL "/r1", NULL, ""), 401);

@@ -19,19 +19,6 @@
 #include "tests/unit/testca.h"
 #include "tests/unit/testossl.h"
 
-static int setup(void **state)
-{
-	*state = testossl_tmpdir("lcar");
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	testossl_rmdir(*state);
-	free(*state);
-	return 0;
-}
-
 /* ---- CRL ---- */
 
 /* the serial as openssl prints it: upper case, whole bytes, leading zero bytes dropped */
@@ -71,16 +58,22 @@ static char *issue_serial(struct cc_issuer_conn *iss)
 	return serial;
 }
 
+static void write_bin(const char *path, const struct cc_buf *b)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(b->buf, 1, b->len, f), b->len);
+	fclose(f);
+}
+
 /* writes the CRL, checks its signature against ca and returns `openssl crl -text` */
 static char *crl_text(const char *dir, const struct cc_buf *der, const char *ca_pem)
 {
 	char *path = testossl_path(dir, "crl.der"), *ca = testossl_path(dir, "crl-ca.pem");
 	char *out = NULL, *text = NULL;
-	FILE *f = fopen(path, "wb");
 
-	assert_non_null(f);
-	assert_int_equal(fwrite(der->buf, 1, der->len, f), der->len);
-	fclose(f);
+	write_bin(path, der);
 	testossl_write(ca, ca_pem);
 	assert_int_equal(testossl_openssl(&out, "crl", "-inform", "DER", "-in", path, "-CAfile", ca,
 					  "-noout", NULL),
@@ -170,13 +163,25 @@ static unsigned char *read_bin(const char *path, size_t *len)
 	return (unsigned char *)testossl_read(path, len);
 }
 
-static void write_bin(const char *path, const struct cc_buf *b)
+/* ca_path (taken) names the issuer for `openssl ocsp`, which writes a request for serial
+ * (with a nonce, openssl's default) into <dir>/req.der */
+static void ocsp_fx_init(struct ocsp_fx *fx, const char *dir, char *ca_path, const char *serial)
 {
-	FILE *f = fopen(path, "wb");
+	fx->dir = dir;
+	fx->ca_path = ca_path;
+	fx->req_path = testossl_path(dir, "req.der");
+	fx->resp_path = testossl_path(dir, "resp.der");
+	fx->serial_arg = cc_xasprintf("0x%s", serial);
+	TESTCA_OSSL("ocsp", "-issuer", fx->ca_path, "-serial", fx->serial_arg, "-reqout",
+		    fx->req_path);
+}
 
-	assert_non_null(f);
-	assert_int_equal(fwrite(b->buf, 1, b->len, f), b->len);
-	fclose(f);
+static void ocsp_fx_release(struct ocsp_fx *fx)
+{
+	free(fx->ca_path);
+	free(fx->req_path);
+	free(fx->resp_path);
+	free(fx->serial_arg);
 }
 
 /* signs q for the request file (or none) and returns what `openssl ocsp` says: the check
@@ -217,7 +222,8 @@ static void test_local_ca__ocsp(void **state)
 	struct cc_issuer_conn *iss = testca_open(*state, "iss-local", NULL, NULL);
 	char *serial = issue_serial(iss), *ca = testca_ca_pem(iss), *out, *want;
 	int64_t now = cc_time_now();
-	struct ocsp_fx fx = { .dir = *state };
+	char *ca_path = testossl_path(*state, "ocsp-ca.pem");
+	struct ocsp_fx fx;
 	struct cc_ocsp_query q = { .serial_hex = serial,
 				   .status = 0,
 				   .this_update = now,
@@ -226,14 +232,9 @@ static void test_local_ca__ocsp(void **state)
 	struct cc_err err = CC_ERR_INIT;
 	unsigned char garbage[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
 
-	fx.ca_path = testossl_path(*state, "ocsp-ca.pem");
-	fx.req_path = testossl_path(*state, "req.der");
-	fx.resp_path = testossl_path(*state, "resp.der");
-	fx.serial_arg = cc_xasprintf("0x%s", serial);
-	testossl_write(fx.ca_path, ca);
-	/* the request carries a nonce (openssl's default); the answer must echo it */
-	TESTCA_OSSL("ocsp", "-issuer", fx.ca_path, "-serial", fx.serial_arg, "-reqout",
-		    fx.req_path);
+	testossl_write(ca_path, ca);
+	/* the request carries a nonce; the answer must echo it */
+	ocsp_fx_init(&fx, *state, ca_path, serial);
 	out = ocsp_check(&fx, iss, true, &q);
 	want = cc_xasprintf("%s: good\n", fx.serial_arg);
 	assert_non_null(strstr(out, want));
@@ -292,10 +293,7 @@ static void test_local_ca__ocsp(void **state)
 		free(req);
 	}
 	cc_buf_release(&der);
-	free(fx.ca_path);
-	free(fx.req_path);
-	free(fx.resp_path);
-	free(fx.serial_arg);
+	ocsp_fx_release(&fx);
 	free(serial);
 	free(ca);
 	cc_issuer_close(iss);
@@ -344,7 +342,7 @@ static void test_local_ca__ed25519_ca_crl_ocsp(void **state)
 	struct cc_issuer_conn *iss = testca_open(*state, "iss-ed", cfg, NULL);
 	char *serial = issue_serial(iss);
 	struct cc_crl_entry e = { serial, cc_time_now(), 1 };
-	struct ocsp_fx fx = { .dir = *state };
+	struct ocsp_fx fx;
 	struct cc_ocsp_query q = { .serial_hex = serial, .this_update = cc_time_now() };
 	struct cc_buf der = CC_BUF_INIT;
 	struct cc_err err = CC_ERR_INIT;
@@ -353,20 +351,13 @@ static void test_local_ca__ed25519_ca_crl_ocsp(void **state)
 	text = crl_text(*state, &der, crt);
 	assert_non_null(strstr(text, "Signature Algorithm: ED25519"));
 	free(text);
-	fx.ca_path = cc_xstrdup(s.chain); /* the sub-CA first, then the root */
-	fx.req_path = testossl_path(*state, "ereq.der");
-	fx.resp_path = testossl_path(*state, "eresp.der");
-	fx.serial_arg = cc_xasprintf("0x%s", serial);
-	TESTCA_OSSL("ocsp", "-issuer", fx.ca_path, "-serial", fx.serial_arg, "-reqout",
-		    fx.req_path);
+	/* the sub-CA first, then the root */
+	ocsp_fx_init(&fx, *state, cc_xstrdup(s.chain), serial);
 	text = ocsp_check(&fx, iss, true, &q);
 	assert_non_null(strstr(text, ": good\n"));
 	free(text);
 	cc_buf_release(&der);
-	free(fx.ca_path);
-	free(fx.req_path);
-	free(fx.resp_path);
-	free(fx.serial_arg);
+	ocsp_fx_release(&fx);
 	free(serial);
 	free(cfg);
 	free(crt);
@@ -374,7 +365,7 @@ static void test_local_ca__ed25519_ca_crl_ocsp(void **state)
 	cc_issuer_close(iss);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, testossl_setup, testossl_teardown)
 
 int main(void)
 {

@@ -25,27 +25,6 @@
 #include "tests/unit/testca.h"
 #include "tests/unit/testossl.h"
 
-static int setup(void **state)
-{
-	*state = testossl_tmpdir("lcas");
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	testossl_rmdir(*state);
-	free(*state);
-	return 0;
-}
-
-static int mode_of(const char *path)
-{
-	struct stat st;
-
-	assert_int_equal(stat(path, &st), 0);
-	return (int)(st.st_mode & 07777);
-}
-
 static void test_local_ca__self_signed_created_and_reused(void **state)
 {
 	const char *dir = *state;
@@ -57,8 +36,8 @@ static void test_local_ca__self_signed_created_and_reused(void **state)
 	struct cc_issue_res res;
 	char *csr = testca_csr(NULL, "p.example.com", NULL);
 
-	assert_int_equal(mode_of(cadir), 0700);
-	assert_int_equal(mode_of(key), 0600);
+	assert_int_equal(testossl_mode(cadir), 0700);
+	assert_int_equal(testossl_mode(key), 0600);
 	file = testossl_read(key, NULL);
 	assert_true(!strncmp(file, "-----BEGIN PRIVATE KEY-----\n", 28)); /* PKCS#8 */
 	free(file);
@@ -345,7 +324,7 @@ static void test_local_ca__validate_config(void **state)
 	expect_invalid("[1]", "object");
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, testossl_setup, testossl_teardown)
 
 int main(void)
 {

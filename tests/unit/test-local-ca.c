@@ -25,19 +25,6 @@
 #define DAY_US (86400 * CC_USEC_PER_SEC)
 #define LONG_CN "x1234567890123456789012345678901234567890123456789012345678901234"
 
-static int setup(void **state)
-{
-	*state = testossl_tmpdir("lca");
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	testossl_rmdir(*state);
-	free(*state);
-	return 0;
-}
-
 static void test_local_ca__registry(void **state)
 {
 	const struct cc_issuer_ops *o = cc_issuer_find("GenericCA");
@@ -581,7 +568,7 @@ static void test_local_ca__concurrent_issuance(void **state)
 	cc_issuer_close(iss);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, testossl_setup, testossl_teardown)
 
 int main(void)
 {

@@ -379,7 +379,7 @@ static void test_repo_ops__policy_rule_crud(void **state)
 	assert_true(r.created_at > 0);
 	assert_int_equal(r.created_at, r.updated_at);
 	expect_keys(&cc_policy_rule_entity, &r,
-		    "id name type config enabled created_at updated_at");
+		    "id name type config severity enabled created_at updated_at");
 
 	assert_int_equal(cc_repo_get(t->c, &cc_policy_rule_entity, r.id, &got, &err), 0);
 	assert_string_equal(got.name, NASTY);
@@ -757,8 +757,8 @@ static void test_repo_ops__profile_crud(void **state)
 	assert_true(p.created_at > 0);
 	expect_keys(&cc_profile_entity, &p,
 		    "id name description allowed_key_algorithms max_ttl_seconds allowed_ekus "
-		    "required_san_patterns spiffe_uri_pattern allow_short_lived enabled "
-		    "created_at updated_at");
+		    "required_san_patterns spiffe_uri_pattern allow_short_lived requires_approval "
+		    "enabled created_at updated_at");
 
 	assert_int_equal(cc_repo_get(t->c, &cc_profile_entity, "prof-tls", &got, &err), 0);
 	assert_string_equal(got.name, NASTY);

@@ -211,7 +211,8 @@ static bool enabled_always(const struct cc_cfg *cfg)
 static struct api_sched *start(struct fx *f, struct probe *p, bool first, int64_t interval,
 			       const char *holder)
 {
-	const struct api_sched_loop loop = { "probe", 0, 10 * S, first, enabled_always, probe_fn };
+	const struct api_sched_loop loop = { "probe",	     0,	      10 * S, first, true,
+					     enabled_always, probe_fn };
 	struct cc_err err = CC_ERR_INIT;
 	struct api_sched *s;
 

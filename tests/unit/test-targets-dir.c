@@ -1,12 +1,10 @@
-/* test-targets-dir.c: the cert_dir connectors (Traefik, Envoy, Caddy files and Caddy's admin
- * API against a local libmicrohttpd server), and the file set underneath (symlinks,
- * directories, owners, all-or-nothing) */
+/* test-targets-dir.c: the cert_dir connectors (Traefik, Envoy; Caddy is in
+ * test-targets-caddy.c), and the file set underneath (symlinks, directories, owners,
+ * all-or-nothing) */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,26 +12,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include <microhttpd.h>
 #include "tests/unit/testtgt.h"
 #include "connectors/target/files.h"
 #include "connectors/target/target.h"
 #include "libcc/buf.h"
 #include "libcc/err.h"
 #include "libcc/mem.h"
-
-static int setup(void **state)
-{
-	*state = tt_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	tt_rmrf(*state);
-	free(*state);
-	return 0;
-}
 
 static int deploy(const char *type, json_t *config, const char *chain, const char *key,
 		  struct cc_deploy_res *res, struct cc_err *err)
@@ -51,18 +35,6 @@ static int deploy(const char *type, json_t *config, const char *chain, const cha
 	return rc;
 }
 
-static void expect_file(const char *dir, const char *name, const char *content, int mode)
-{
-	char *p = tt_path(dir, name), *got = tt_read(p);
-
-	if (!got)
-		fail_msg("'%s' is missing", p);
-	assert_string_equal(got, content);
-	assert_int_equal(tt_mode(p), mode);
-	free(got);
-	free(p);
-}
-
 static void test_targets__traefik(void **state)
 {
 	const char *d = *state;
@@ -73,8 +45,8 @@ static void test_targets__traefik(void **state)
 	assert_int_equal(deploy("Traefik", tt_json("{\"cert_dir\":\"%s/\"}", d), TT_CHAIN, TT_KEY,
 				&res, &err),
 			 0);
-	expect_file(d, "cert.pem", TT_CERT "\n" TT_CHAIN "\n", 0644);
-	expect_file(d, "key.pem", TT_KEY, 0600);
+	tt_expect_file(d, "cert.pem", TT_CERT "\n" TT_CHAIN "\n", 0644);
+	tt_expect_file(d, "key.pem", TT_KEY, 0600);
 	assert_int_equal(strncmp(res.deployment_id, "traefik-", 8), 0);
 	assert_non_null(strstr(res.target_address, "/cert.pem"));
 	assert_null(strstr(res.target_address, "//"));
@@ -85,8 +57,8 @@ static void test_targets__traefik(void **state)
 					d),
 				"", TT_KEY, &res, &err),
 			 0);
-	expect_file(d, "a.crt", TT_CERT "\n", 0644);
-	expect_file(d, "a.key", TT_KEY, 0600);
+	tt_expect_file(d, "a.crt", TT_CERT "\n", 0644);
+	tt_expect_file(d, "a.key", TT_KEY, 0600);
 	assert_int_equal(tt_count(d), 4);
 	/* a missing directory is named, and not created */
 	assert_int_equal(deploy("Traefik", tt_json("{\"cert_dir\":\"%s\"}", nope), TT_CHAIN, TT_KEY,
@@ -114,9 +86,9 @@ static void test_targets__envoy(void **state)
 					d),
 				TT_CHAIN, TT_KEY, &res, &err),
 			 0);
-	expect_file(d, "cert.pem", TT_CERT "\n", 0644);
-	expect_file(d, "chain.pem", TT_CHAIN "\n", 0644);
-	expect_file(d, "key.pem", TT_KEY, 0600);
+	tt_expect_file(d, "cert.pem", TT_CERT "\n", 0644);
+	tt_expect_file(d, "chain.pem", TT_CHAIN "\n", 0644);
+	tt_expect_file(d, "key.pem", TT_KEY, 0600);
 	assert_int_equal(tt_mode(sds_path), 0644);
 	sds = tt_read(sds_path);
 	assert_int_equal(strncmp(sds, "{\n  \"resources\": [\n    {\n      \"@type\": ", 39), 0);
@@ -138,7 +110,7 @@ static void test_targets__envoy(void **state)
 	assert_int_equal(
 		deploy("Envoy", tt_json("{\"cert_dir\":\"%s\"}", d), TT_CHAIN, TT_KEY, &res, &err),
 		0);
-	expect_file(d, "cert.pem", TT_CERT "\n" TT_CHAIN "\n", 0644);
+	tt_expect_file(d, "cert.pem", TT_CERT "\n" TT_CHAIN "\n", 0644);
 	/* sds.json may not be one of the other files */
 	assert_int_equal(deploy("Envoy",
 				tt_json("{\"cert_dir\":\"%s\",\"key_filename\":\"sds.json\","
@@ -151,183 +123,6 @@ static void test_targets__envoy(void **state)
 	free(sds_path);
 	free(cert);
 	free(key);
-}
-
-/* a stand-in for Caddy's admin API: records the request, answers with status */
-struct caddy {
-	struct MHD_Daemon *d;
-	unsigned port;
-	unsigned status;
-	int requests;
-	char method[16], url[128], ctype[64];
-	struct cc_buf body;
-};
-
-static enum MHD_Result caddy_handler(void *cls, struct MHD_Connection *c, const char *url,
-				     const char *method, const char *version, const char *upload,
-				     size_t *upload_size, void **con_cls)
-{
-	static const char fail[] = "{\"error\":\"loading failed\"}";
-	struct caddy *s = cls;
-	const char *ct;
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	(void)version;
-	if (!*con_cls) {
-		*con_cls = s;
-		cc_buf_reset(&s->body);
-		return MHD_YES;
-	}
-	if (*upload_size) {
-		cc_buf_add(&s->body, upload, *upload_size);
-		*upload_size = 0;
-		return MHD_YES;
-	}
-	ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-	snprintf(s->method, sizeof(s->method), "%s", method);
-	snprintf(s->url, sizeof(s->url), "%s", url);
-	snprintf(s->ctype, sizeof(s->ctype), "%s", ct ? ct : "");
-	s->requests++;
-	r = MHD_create_response_from_buffer(s->status == 200 ? 0 : strlen(fail), (void *)fail,
-					    MHD_RESPMEM_PERSISTENT);
-	ret = MHD_queue_response(c, s->status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static void caddy_start(struct caddy *s, unsigned status)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-
-	memset(s, 0, sizeof(*s));
-	cc_buf_init(&s->body, 0);
-	s->status = status;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, caddy_handler, s,
-				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a, MHD_OPTION_END);
-	assert_non_null(s->d);
-	s->port = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT)->port;
-}
-
-static void caddy_stop(struct caddy *s)
-{
-	MHD_stop_daemon(s->d);
-	cc_buf_release(&s->body);
-}
-
-static void test_targets__caddy_api(void **state)
-{
-	const char *d = *state;
-	struct cc_deploy_res res;
-	struct cc_err err = CC_ERR_INIT;
-	char want[64];
-	struct caddy s;
-	json_t *body;
-
-	caddy_start(&s, 200);
-	assert_int_equal(deploy("Caddy",
-				tt_json("{\"mode\":\"api\",\"admin_api\":\"http://127.0.0.1:%u/\","
-					"\"cert_dir\":\"%s\"}",
-					s.port, d),
-				TT_CHAIN, TT_KEY, &res, &err),
-			 0);
-	assert_int_equal(s.requests, 1);
-	assert_string_equal(s.method, "POST");
-	assert_string_equal(s.url, "/config/apps/tls/certificates/load");
-	assert_string_equal(s.ctype, "application/json");
-	body = json_loadb(s.body.buf, s.body.len, JSON_REJECT_DUPLICATES, NULL);
-	assert_non_null(body);
-	assert_int_equal(json_object_size(body), 2);
-	assert_string_equal(json_string_value(json_object_get(body, "cert")),
-			    TT_CERT "\n" TT_CHAIN "\n");
-	assert_string_equal(json_string_value(json_object_get(body, "key")), TT_KEY);
-	json_decref(body);
-	snprintf(want, sizeof(want), "http://127.0.0.1:%u", s.port);
-	assert_string_equal(res.target_address, want);
-	assert_int_equal(strncmp(res.deployment_id, "caddy-", 6), 0);
-	assert_int_equal(tt_count(d), 0); /* the API took it: no files */
-	/* 204 is success too; no chain: the leaf and a newline */
-	s.status = 204;
-	assert_int_equal(deploy("Caddy", tt_json("{\"mode\":\"API\",\"admin_api\":\"%s\"}", want),
-				"", TT_KEY, &res, &err),
-			 0);
-	body = json_loadb(s.body.buf, s.body.len, 0, NULL);
-	assert_string_equal(json_string_value(json_object_get(body, "cert")), TT_CERT "\n");
-	json_decref(body);
-	caddy_stop(&s);
-}
-
-static void test_targets__caddy_fallback(void **state)
-{
-	const char *d = *state;
-	struct cc_deploy_res res;
-	struct cc_err err = CC_ERR_INIT;
-	struct caddy s;
-	unsigned port;
-
-	caddy_start(&s, 500);
-	/* no cert_dir: the error */
-	assert_int_equal(
-		deploy("Caddy",
-		       tt_json("{\"mode\":\"api\",\"admin_api\":\"http://127.0.0.1:%u\"}", s.port),
-		       TT_CHAIN, TT_KEY, &res, &err),
-		-1);
-	assert_int_equal(err.code, CC_E_UNAVAILABLE);
-	assert_non_null(strstr(err.msg, "answered HTTP 500: {\"error\":\"loading failed\"}"));
-	/* with cert_dir: the files */
-	assert_int_equal(deploy("Caddy",
-				tt_json("{\"mode\":\"api\",\"admin_api\":\"http://127.0.0.1:%u\","
-					"\"cert_dir\":\"%s\"}",
-					s.port, d),
-				TT_CHAIN, TT_KEY, &res, &err),
-			 0);
-	assert_int_equal(s.requests, 2);
-	assert_non_null(strstr(res.message, "admin API failed ("));
-	assert_non_null(strstr(res.message, "HTTP 500"));
-	assert_non_null(strstr(res.message, "fell back to files; wrote "));
-	expect_file(d, "cert.pem", TT_CERT "\n" TT_CHAIN "\n", 0644);
-	expect_file(d, "key.pem", TT_KEY, 0600);
-	/* no key: the API cannot be used */
-	assert_int_equal(deploy("Caddy",
-				tt_json("{\"mode\":\"api\",\"admin_api\":\"http://127.0.0.1:%u\","
-					"\"cert_dir\":\"%s\"}",
-					s.port, d),
-				TT_CHAIN, NULL, &res, &err),
-			 0);
-	assert_int_equal(s.requests, 2);
-	assert_non_null(strstr(res.message, "needs the private key"));
-	port = s.port;
-	caddy_stop(&s);
-	/* nobody listening */
-	assert_int_equal(
-		deploy("Caddy",
-		       tt_json("{\"mode\":\"api\",\"admin_api\":\"http://127.0.0.1:%u\"}", port),
-		       TT_CHAIN, TT_KEY, &res, &err),
-		-1);
-	assert_non_null(strstr(err.msg, "cannot reach the Caddy admin API at http://127.0.0.1:"));
-}
-
-static void test_targets__caddy_files(void **state)
-{
-	const char *d = *state;
-	struct cc_deploy_res res;
-	struct cc_err err = CC_ERR_INIT;
-
-	assert_int_equal(deploy("Caddy",
-				tt_json("{\"cert_dir\":\"%s\",\"cert_file\":\"site.crt\","
-					"\"key_file\":\"site.key\"}",
-					d),
-				TT_CHAIN, TT_KEY, &res, &err),
-			 0);
-	expect_file(d, "site.crt", TT_CERT "\n" TT_CHAIN "\n", 0644);
-	expect_file(d, "site.key", TT_KEY, 0600);
-	assert_int_equal(deploy("Caddy", tt_json("{\"mode\":\"file\",\"cert_dir\":\"%s\"}", d),
-				TT_CHAIN, TT_KEY, &res, &err),
-			 0);
-	expect_file(d, "cert.pem", TT_CERT "\n" TT_CHAIN "\n", 0644);
-	assert_int_equal(strncmp(res.deployment_id, "caddy-", 6), 0);
-	assert_int_equal(tt_count(d), 4);
 }
 
 /* a symlink is replaced by a file, and comes back on restore */
@@ -346,8 +141,8 @@ static void test_targets__fileset_symlink(void **state)
 	assert_int_equal(cc_fileset_install(&fs, &err), 0);
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
-	expect_file(d, "link.pem", "new\n", 0644);
-	expect_file(d, "real.pem", "real\n", 0644);
+	tt_expect_file(d, "link.pem", "new\n", 0644);
+	tt_expect_file(d, "real.pem", "real\n", 0644);
 	assert_int_equal(cc_fileset_restore(&fs, &err), 0);
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
@@ -375,7 +170,7 @@ static void test_targets__fileset_all_or_nothing(void **state)
 	assert_int_equal(cc_fileset_add(&fs, "key_path", b, "b\n", 2, 0600, &err), 0);
 	assert_int_equal(cc_fileset_install(&fs, &err), -1);
 	assert_non_null(strstr(err.msg, "/nope' of 'key_path' does not exist"));
-	expect_file(d, "a.pem", "old a\n", 0600);
+	tt_expect_file(d, "a.pem", "old a\n", 0600);
 	assert_int_equal(tt_count(d), 2);
 	cc_fileset_release(&fs);
 	/* a directory where the file should be */
@@ -383,14 +178,14 @@ static void test_targets__fileset_all_or_nothing(void **state)
 	assert_int_equal(cc_fileset_add(&fs, "chain_path", sub, "x", 1, 0644, &err), 0);
 	assert_int_equal(cc_fileset_install(&fs, &err), -1);
 	assert_non_null(strstr(err.msg, "('chain_path') is a directory"));
-	expect_file(d, "a.pem", "old a\n", 0600);
+	tt_expect_file(d, "a.pem", "old a\n", 0600);
 	assert_int_equal(tt_count(d), 2);
 	cc_fileset_release(&fs);
 	/* installed then committed: no kept versions left */
 	assert_int_equal(cc_fileset_add(&fs, "cert_path", a, "new a\n", 6, 0644, &err), 0);
 	assert_int_equal(cc_fileset_install(&fs, &err), 0);
 	cc_fileset_commit(&fs);
-	expect_file(d, "a.pem", "new a\n", 0644);
+	tt_expect_file(d, "a.pem", "new a\n", 0644);
 	assert_true(tt_clean(d));
 	cc_fileset_release(&fs);
 	free(a);
@@ -484,17 +279,15 @@ static void test_targets__fileset_copy_fallback(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_targets__traefik, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__envoy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__caddy_api, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__caddy_fallback, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__caddy_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__fileset_symlink, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__fileset_all_or_nothing, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_targets__fileset_owner, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__fileset_copy_fallback, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_targets__traefik, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__envoy, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__fileset_symlink, tt_setup,
+						tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__fileset_all_or_nothing, tt_setup,
+						tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__fileset_owner, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__fileset_copy_fallback, tt_setup,
+						tt_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -189,6 +189,19 @@ static char *served(const struct live *l, unsigned port)
 	return fp;
 }
 
+/* pem and pem_key to cert and key of the svc-tmp nginx, validated and reloaded through
+ * svc-tmp */
+static int deploy_svc(struct live *l, const char *cert, const char *key, const char *pem,
+		      const char *pem_key, struct cc_deploy_res *res, struct cc_err *err)
+{
+	return deploy_pems("NGINX",
+			   tt_json("{\"cert_path\":\"%s\",\"key_path\":\"%s\","
+				   "\"validate_command\":\"%s test %s\","
+				   "\"reload_command\":\"%s reload %s\"}",
+				   cert, key, l->svc, l->srv, l->svc, l->srv),
+			   pem, pem_key, res, err);
+}
+
 static void test_targets__real_nginx(void **state)
 {
 	struct live *l = *state;
@@ -226,24 +239,12 @@ static void test_targets__real_nginx(void **state)
 	assert_string_equal(fp, fp_a);
 	free(fp);
 	/* the new certificate, validated and reloaded through svc-tmp: no shell anywhere */
-	assert_int_equal(deploy_pems("NGINX",
-				     tt_json("{\"cert_path\":\"%s\",\"key_path\":\"%s\","
-					     "\"validate_command\":\"%s test %s\","
-					     "\"reload_command\":\"%s reload %s\"}",
-					     cert, key, l->svc, l->srv, l->svc, l->srv),
-				     l->b_pem, l->b_key, &res, &err),
-			 0);
+	assert_int_equal(deploy_svc(l, cert, key, l->b_pem, l->b_key, &res, &err), 0);
 	fp = served(l, port);
 	assert_string_equal(fp, fp_b);
 	free(fp);
 	/* a key that does not match: nginx -t fails, the files are restored, no reload */
-	assert_int_equal(deploy_pems("NGINX",
-				     tt_json("{\"cert_path\":\"%s\",\"key_path\":\"%s\","
-					     "\"validate_command\":\"%s test %s\","
-					     "\"reload_command\":\"%s reload %s\"}",
-					     cert, key, l->svc, l->srv, l->svc, l->srv),
-				     l->a_pem, l->b_key, &res, &err),
-			 -1);
+	assert_int_equal(deploy_svc(l, cert, key, l->a_pem, l->b_key, &res, &err), -1);
 	assert_non_null(strstr(err.msg, "validate_command failed, previous files restored"));
 	pem = tt_read(cert);
 	fp = tt_read(l->b_pem);

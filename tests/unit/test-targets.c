@@ -17,19 +17,6 @@
 #include "libcc/err.h"
 #include "libcc/mem.h"
 
-static int setup(void **state)
-{
-	*state = tt_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	tt_rmrf(*state);
-	free(*state);
-	return 0;
-}
-
 /* deploys TT_CERT + TT_CHAIN (+ key) with config (taken) */
 static int deploy(const char *type, json_t *config, const char *key, struct cc_deploy_res *res,
 		  struct cc_err *err)
@@ -48,18 +35,6 @@ static int deploy(const char *type, json_t *config, const char *key, struct cc_d
 	rc = cc_target_deploy(type, &req, res, err);
 	json_decref(config);
 	return rc;
-}
-
-static void expect_file(const char *dir, const char *name, const char *content, int mode)
-{
-	char *p = tt_path(dir, name), *got = tt_read(p);
-
-	if (!got)
-		fail_msg("'%s' is missing", p);
-	assert_string_equal(got, content);
-	assert_int_equal(tt_mode(p), mode);
-	free(got);
-	free(p);
 }
 
 static void test_targets__registry(void **state)
@@ -104,9 +79,9 @@ static void test_targets__nginx_files(void **state)
 					cert, key, chain, marker),
 				TT_KEY, &res, &err),
 			 0);
-	expect_file(d, "site.crt", TT_CERT, 0644);
-	expect_file(d, "chain.pem", TT_CHAIN, 0644);
-	expect_file(d, "site.key", TT_KEY, 0600);
+	tt_expect_file(d, "site.crt", TT_CERT, 0644);
+	tt_expect_file(d, "chain.pem", TT_CHAIN, 0644);
+	tt_expect_file(d, "site.key", TT_KEY, 0600);
 	assert_true(tt_exists(marker));
 	assert_true(tt_clean(d));
 	assert_int_equal(strncmp(res.deployment_id, "nginx-", 6), 0);
@@ -115,14 +90,14 @@ static void test_targets__nginx_files(void **state)
 	/* no chain_path: the chain follows the leaf; no key_path: the key is not written */
 	assert_int_equal(
 		deploy("nginx", tt_json("{\"cert_path\":\"%s\"}", cert), TT_KEY, &res, &err), 0);
-	expect_file(d, "site.crt", TT_CERT "\n" TT_CHAIN, 0644);
+	tt_expect_file(d, "site.crt", TT_CERT "\n" TT_CHAIN, 0644);
 	assert_non_null(strstr(res.message, "key not written (no key_path)"));
 	/* the key file keeps its content when the request has no key */
 	assert_int_equal(deploy("nginx",
 				tt_json("{\"cert_path\":\"%s\",\"key_path\":\"%s\"}", cert, key),
 				NULL, &res, &err),
 			 0);
-	expect_file(d, "site.key", TT_KEY, 0600);
+	tt_expect_file(d, "site.key", TT_KEY, 0600);
 	assert_int_equal(tt_count(d), 4);
 	free(cert);
 	free(key);
@@ -169,8 +144,8 @@ static void expect_old(const char *d, struct old *o)
 {
 	struct stat st;
 
-	expect_file(d, "cert.pem", "old cert\n", 0640);
-	expect_file(d, "key.pem", "old key\n", 0600);
+	tt_expect_file(d, "cert.pem", "old cert\n", 0640);
+	tt_expect_file(d, "key.pem", "old key\n", 0600);
 	/* the very same files, not copies */
 	assert_int_equal(stat(o->cert, &st), 0);
 	assert_int_equal(st.st_ino, o->cert_st.st_ino);
@@ -274,8 +249,8 @@ static void test_targets__mail(void **state)
 					cert, key),
 				TT_KEY, &res, &err),
 			 0);
-	expect_file(d, "c.pem", TT_CERT "\n" TT_CHAIN, 0644);
-	expect_file(d, "k.pem", TT_KEY, 0600);
+	tt_expect_file(d, "c.pem", TT_CERT "\n" TT_CHAIN, 0644);
+	tt_expect_file(d, "k.pem", TT_KEY, 0600);
 	assert_int_equal(strncmp(res.deployment_id, "postfix-", 8), 0);
 	assert_null(strstr(res.message, "validated"));
 	/* mode picks the defaults and the id */
@@ -319,7 +294,7 @@ static void test_targets__haproxy(void **state)
 					pem, marker),
 				TT_KEY, &res, &err),
 			 -1);
-	expect_file(d, "site.pem", "old combined\n", 0644);
+	tt_expect_file(d, "site.pem", "old combined\n", 0644);
 	assert_false(tt_exists(marker));
 	assert_int_equal(deploy("HAProxy",
 				tt_json("{\"pem_path\":\"%s\",\"reload_command\":\"/usr/bin/touch "
@@ -328,7 +303,7 @@ static void test_targets__haproxy(void **state)
 				TT_KEY, &res, &err),
 			 0);
 	/* one file holding the key: 0600 even though the old one was 0644 */
-	expect_file(d, "site.pem", TT_CERT "\n" TT_CHAIN "\n" TT_KEY "\n", 0600);
+	tt_expect_file(d, "site.pem", TT_CERT "\n" TT_CHAIN "\n" TT_KEY "\n", 0600);
 	assert_true(tt_exists(marker));
 	assert_string_equal(res.target_address, pem);
 	assert_int_equal(strncmp(res.deployment_id, "haproxy-", 8), 0);
@@ -453,16 +428,17 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_targets__registry),
-		cmocka_unit_test_setup_teardown(test_targets__nginx_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__same_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__validate_failure_restores, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_targets__reload_failure_restores, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_targets__mail, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__haproxy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__bad_configs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_targets__no_certificate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_targets__nginx_files, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__same_file, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__validate_failure_restores, tt_setup,
+						tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__reload_failure_restores, tt_setup,
+						tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__mail, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__haproxy, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__bad_configs, tt_setup, tt_teardown),
+		cmocka_unit_test_setup_teardown(test_targets__no_certificate, tt_setup,
+						tt_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,41 +16,6 @@
 #include "libcc/x509.h"
 #include "tests/unit/testossl.h"
 
-static int setup(void **state)
-{
-	*state = testossl_tmpdir("x509");
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	testossl_rmdir(*state);
-	free(*state);
-	return 0;
-}
-
-/* the value after "<key>=" on its line in openssl's output (malloc'd) */
-static char *field(const char *out, const char *key)
-{
-	size_t k = strlen(key);
-
-	for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, key, k) && p[k] == '=')
-			return cc_xstrndup(p + k + 1, strcspn(p + k + 1, "\n"));
-	fail_msg("no '%s=' in: %s", key, out);
-	return NULL;
-}
-
-static void lower_nocolon(char *s)
-{
-	char *w = s;
-
-	for (; *s; s++)
-		if (*s != ':')
-			*w++ = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
-	*w = '\0';
-}
-
 /* "2026-11-28 15:26:20Z" → µs */
 static int64_t iso_us(const char *s)
 {
@@ -222,25 +187,25 @@ static void check_cert(const char *dir, const char *newkey, const char *pkeyopt,
 					  "RFC2253,-esc_msb", "-startdate", "-enddate", "-dateopt",
 					  "iso_8601", NULL),
 			 0);
-	v = field(out, "sha256 Fingerprint");
-	lower_nocolon(v);
+	v = testossl_field(out, "sha256 Fingerprint");
+	testossl_hex_norm(v, false);
 	assert_string_equal(ci.fingerprint_sha256, v);
 	free(v);
-	v = field(out, "serial");
-	lower_nocolon(v);
+	v = testossl_field(out, "serial");
+	testossl_hex_norm(v, false);
 	assert_string_equal(ci.serial_hex, v + strspn(v, "0"));
 	free(v);
 	assert_string_equal(ci.subject_dn, "CN=Müller host,O=Example Org");
-	v = field(out, "subject");
+	v = testossl_field(out, "subject");
 	assert_string_equal(ci.subject_dn, v);
 	free(v);
-	v = field(out, "issuer");
+	v = testossl_field(out, "issuer");
 	assert_string_equal(ci.issuer_dn, v);
 	free(v);
-	v = field(out, "notBefore");
+	v = testossl_field(out, "notBefore");
 	assert_int_equal(ci.not_before, iso_us(v));
 	free(v);
-	v = field(out, "notAfter");
+	v = testossl_field(out, "notAfter");
 	assert_int_equal(ci.not_after, iso_us(v));
 	assert_int_equal(ci.not_after - ci.not_before, 30 * 86400 * INT64_C(1000000));
 	free(v);
@@ -318,5 +283,5 @@ int main(void)
 		cmocka_unit_test(test_x509__cert_info_refusals),
 	};
 
-	return cmocka_run_group_tests_name("x509", tests, setup, teardown);
+	return cmocka_run_group_tests_name("x509", tests, testossl_setup, testossl_teardown);
 }

@@ -1,13 +1,17 @@
-/* testossl.c: temp dirs, files and the openssl CLI for the PKI tests */
+/* testossl.c: temp dirs, files and the openssl CLI for the PKI and agent tests */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cmocka.h>
 #include "libcc/buf.h"
 #include "libcc/mem.h"
 #include "tests/unit/testossl.h"
@@ -29,6 +33,23 @@ void testossl_rmdir(const char *dir)
 
 	if (dir && *dir)
 		testossl_run(NULL, argv);
+}
+
+int testossl_setup(void **state)
+{
+	const char *tag = program_invocation_short_name;
+
+	if (!strncmp(tag, "test-", 5))
+		tag += 5;
+	*state = testossl_tmpdir(tag);
+	return 0;
+}
+
+int testossl_teardown(void **state)
+{
+	testossl_rmdir(*state);
+	free(*state);
+	return 0;
 }
 
 char *testossl_path(const char *dir, const char *name)
@@ -115,4 +136,62 @@ int testossl_openssl(char **out, ...)
 	va_end(ap);
 	argv[n] = NULL;
 	return testossl_run(out, argv);
+}
+
+void testossl_run_ok(const char *const *argv)
+{
+	char *out = NULL;
+	int st = testossl_run(&out, argv);
+
+	if (st != 0)
+		fail_msg("%s exited %d: %s", argv[0], st, out);
+	free(out);
+}
+
+int testossl_mode(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return (int)(st.st_mode & 07777);
+}
+
+int testossl_self_signed(char **out, const char *crt, const char *key, const char *cn,
+			 const char *ext)
+{
+	char *subj = cc_xasprintf("/CN=%s", cn);
+	/* without ext the argument list ends before "-addext" */
+	int st = testossl_openssl(out, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+				  "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", crt,
+				  "-days", "2", "-subj", subj, ext ? "-addext" : NULL, ext, NULL);
+
+	free(subj);
+	return st;
+}
+
+char *testossl_field(const char *out, const char *key)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, k) && p[k] == '=')
+			return cc_xstrndup(p + k + 1, strcspn(p + k + 1, "\n"));
+	fail_msg("no '%s=' in: %s", key, out);
+	return NULL;
+}
+
+void testossl_hex_norm(char *s, bool strip_zeros)
+{
+	char *w = s, *r = s;
+
+	for (; *r; r++)
+		if (*r != ':')
+			*w++ = (char)(*r >= 'A' && *r <= 'Z' ? *r + 32 : *r);
+	*w = '\0';
+	if (strip_zeros) {
+		r = s;
+		while (r[0] == '0' && r[1])
+			r++;
+		memmove(s, r, strlen(r) + 1);
+	}
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "tests/unit/testossl.h"
 #include "tests/unit/testtgt.h"
 #include "libcc/buf.h"
 #include "libcc/err.h"
@@ -33,6 +34,19 @@ void tt_rmrf(const char *dir)
 
 	if (dir && !strncmp(dir, "/tmp/", 5))
 		cc_exec(argv, NULL, 10000, NULL, NULL);
+}
+
+int tt_setup(void **state)
+{
+	*state = tt_tmpdir();
+	return 0;
+}
+
+int tt_teardown(void **state)
+{
+	tt_rmrf(*state);
+	free(*state);
+	return 0;
 }
 
 char *tt_path(const char *dir, const char *name)
@@ -66,6 +80,18 @@ int tt_mode(const char *path)
 	struct stat st;
 
 	return lstat(path, &st) < 0 ? -1 : (int)(st.st_mode & 07777);
+}
+
+void tt_expect_file(const char *dir, const char *name, const char *content, int mode)
+{
+	char *p = tt_path(dir, name), *got = tt_read(p);
+
+	if (!got)
+		fail_msg("'%s' is missing", p);
+	assert_string_equal(got, content);
+	assert_int_equal(tt_mode(p), mode);
+	free(got);
+	free(p);
 }
 
 bool tt_exists(const char *path)
@@ -161,36 +187,16 @@ char *tt_shared_dir(void)
 bool tt_gen_cert(const char *dir, const char *name, const char *cn)
 {
 	char *pem = cc_xasprintf("%s/%s.pem", dir, name),
-	     *key = cc_xasprintf("%s/%s.key", dir, name);
-	char *subj = cc_xasprintf("/CN=%s", cn);
-	const char *const argv[] = { "openssl",
-				     "req",
-				     "-x509",
-				     "-newkey",
-				     "ec",
-				     "-pkeyopt",
-				     "ec_paramgen_curve:P-256",
-				     "-nodes",
-				     "-keyout",
-				     key,
-				     "-out",
-				     pem,
-				     "-days",
-				     "2",
-				     "-subj",
-				     subj,
-				     "-addext",
-				     "subjectAltName=DNS:localhost,IP:127.0.0.1",
-				     NULL };
-	struct cc_err err = CC_ERR_INIT;
-	int rc = cc_exec(argv, NULL, 20000, NULL, &err);
+	     *key = cc_xasprintf("%s/%s.key", dir, name), *out = NULL;
+	int st = testossl_self_signed(&out, pem, key, cn,
+				      "subjectAltName=DNS:localhost,IP:127.0.0.1");
 
-	if (rc < 0)
-		print_message("openssl: %s\n", err.msg);
+	if (st != 0)
+		print_message("openssl: %s\n", out);
+	free(out);
 	free(pem);
 	free(key);
-	free(subj);
-	return rc == 0;
+	return st == 0;
 }
 
 char *tt_x509(const char *path, const char *what)

@@ -15,6 +15,9 @@
 /* a fresh directory under /tmp (caller frees; tt_rmrf removes it) */
 char *tt_tmpdir(void);
 void tt_rmrf(const char *dir);
+/* cmocka setup and teardown: *state is a tt_tmpdir */
+int tt_setup(void **state);
+int tt_teardown(void **state);
 /* "dir/name" (caller frees) */
 char *tt_path(const char *dir, const char *name);
 /* the content (caller frees), NULL when absent */
@@ -22,6 +25,8 @@ char *tt_read(const char *path);
 void tt_write(const char *path, const char *content, mode_t mode);
 /* permission bits, or -1 when absent */
 int tt_mode(const char *path);
+/* dir/name exists with content and mode (fails the test otherwise) */
+void tt_expect_file(const char *dir, const char *name, const char *content, int mode);
 bool tt_exists(const char *path);
 /* the number of entries in dir (without . and ..) */
 int tt_count(const char *dir);
