@@ -22,8 +22,9 @@
 # Env: FLEET_AGENTS (10000)  FLEET_INTERVAL (60)  FLEET_DURATION (120)  FLEET_WARMUP (10)
 #      FLEET_ADMIN_DURATION (60)  FLEET_CONTROL_DURATION (30)  FLEET_MODES ("agent admin control")
 #      FLEET_PENDING (300)  FLEET_AWAITING (50)  FLEET_HISTORY (20000)  FLEET_PORT (18480)
-#      PERF_DIR (set: one extra 30 s agent-key run under perf record, split by
-#      lib/perf-split.py --set fleet)  BENCH_NETNS  BENCH_TMP  KEEP_WORK  CERTCTL
+#      PERF_DIR (set: one extra 40 s agent-key run under perf record, split by
+#      lib/perf-split.py --set fleet)  FLEET_SETUP_SQL (extra SQL run on the filled database,
+#      for experiments, e.g. an index)  BENCH_NETNS  BENCH_TMP  KEEP_WORK  CERTCTL
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -42,6 +43,7 @@ FLEET_AWAITING="${FLEET_AWAITING:-50}"
 FLEET_HISTORY="${FLEET_HISTORY:-20000}"
 PORT="${FLEET_PORT:-18480}"
 PERF_DIR="${PERF_DIR:-}"
+FLEET_SETUP_SQL="${FLEET_SETUP_SQL:-}"
 BASE="http://127.0.0.1:$PORT"
 
 bench_init fleet
@@ -53,6 +55,7 @@ bg_stop "$SERVE_PID"
 wait_free "$PORT"
 python3 "$BENCH_LIB/fleet-fill.py" "$D0/certctl.db" "$WORK/keys.txt" --agents "$FLEET_AGENTS" \
 	--pending "$FLEET_PENDING" --awaiting "$FLEET_AWAITING" --history "$FLEET_HISTORY"
+if [ -n "$FLEET_SETUP_SQL" ]; then sqlite3 -bail "$D0/certctl.db" "$FLEET_SETUP_SQL" >/dev/null; fi
 result fleet_fill_ms "$((($(date +%s%N) - t0) / 1000000))" ms \
 	"agents=$FLEET_AGENTS pending=$FLEET_PENDING awaiting=$FLEET_AWAITING history=$FLEET_HISTORY db_mb=$(du -m "$D0/certctl.db" | cut -f1)"
 
@@ -119,7 +122,7 @@ fleet_run() {
 	bg_stop "$SERVE_PID"
 	wait_free "$PORT"
 	result "${label}_rows" "$(sqlite3 "$d/certctl.db" "SELECT COUNT(*) FROM audit_events")" audit_rows \
-		"heartbeats_recorded=$(sqlite3 "$d/certctl.db" "SELECT COUNT(*) FROM agents WHERE last_heartbeat_at > strftime('%Y-%m-%dT%H:%M:%f000Z','now','-$((dur + 30)) seconds')") keys_used=$(sqlite3 "$d/certctl.db" "SELECT COUNT(*) FROM api_keys WHERE last_used_at IS NOT NULL") db_mb=$(du -m "$d/certctl.db" | cut -f1) wal_mb=$(du -m "$d/certctl.db-wal" 2>/dev/null | cut -f1) log_lines=$(grep -c . "$WORK/serve-$label.log" || true)"
+		"heartbeats_recorded=$(sqlite3 "$d/certctl.db" "SELECT COUNT(*) FROM agents WHERE last_heartbeat_at > strftime('%Y-%m-%dT%H:%M:%f000Z','now','-$((dur + 30)) seconds')") keys_used=$(sqlite3 "$d/certctl.db" "SELECT COUNT(*) FROM api_keys WHERE last_used_at IS NOT NULL") db_mb=$(du -m "$d/certctl.db" | cut -f1) log_lines=$(grep -c . "$WORK/serve-$label.log" || true)"
 	rm -rf "$d"
 	if [ "$(kv "$line" errors)" != 0 ] || [ "$(kv "$line" non200)" != 0 ]; then
 		log "WARNING: $label: $(kv "$line" errors) errors, $(kv "$line" non200) non-200 answers"

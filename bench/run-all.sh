@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run-all.sh — run every certctl benchmark and collect the RESULT lines.
-#   bench/run-all.sh                    every script (about 20 minutes on 2 cores)
+#   bench/run-all.sh                    every script (about 15 minutes on 2 cores)
 #   ONLY="02" bench/run-all.sh          just those (by number prefix)
 #   RUNS=5 WRK_DURATION=15s bench/run-all.sh   (every knob of lib/common.sh works)
 #   PERF=1 bench/run-all.sh             03 and 04 add an uncounted run under perf record;
