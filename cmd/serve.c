@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cmd/cmd.h"
+#include "daemon/bulk-revoke.h"
+#include "daemon/crl.h"
+#include "daemon/ocsp.h"
 #include "daemon/app.h"
 #include "daemon/audit-writer.h"
 #include "daemon/first-boot.h"
@@ -101,6 +104,8 @@ static void app_init(struct cc_ctx *ctx, struct api_app *app, struct cc_db *db)
 				: " UNENCRYPTED (set CERTCTL_CONFIG_ENCRYPTION_KEY)");
 	app->issuers = api_issuers_new();
 	app->lists = api_list_cache_new();
+	app->crl = api_crl_cache_new();
+	app->ocsp = api_ocsp_cache_new();
 }
 
 static void app_release(struct api_app *app)
@@ -108,6 +113,8 @@ static void app_release(struct api_app *app)
 	api_audit_stop(app->audit);
 	api_issuers_free(app->issuers);
 	api_list_cache_free(app->lists);
+	api_crl_cache_free(app->crl);
+	api_ocsp_cache_free(app->ocsp);
 	free(app->data_dir);
 	api_ratelimit_free(app->rl);
 	api_auth_free(app->auth);
@@ -217,6 +224,8 @@ static int run(struct cc_ctx *ctx, const struct cc_optv *ov)
 		rc = cc_cmd_fail(ctx, &err);
 		goto out;
 	}
+	/* bulk revocations: runs what a stopped or crashed server left, and long jobs */
+	app.bulk = api_bulk_start(&app);
 	rc = serve_loop(ctx, &set);
 out:
 	api_sched_stop(sched); /* before the database and the app go away */
@@ -228,6 +237,7 @@ out:
 	}
 	cc_serve_pid_remove(&ctx->cfg);
 	cc_server_stop(srv);
+	api_bulk_stop(app.bulk); /* after the requests: hands an unfinished job back */
 	if (app.audit)
 		app_release(&app);
 	cc_db_close(db);

@@ -15,6 +15,9 @@ struct api_audit;
 struct api_issuers;
 struct api_sched;
 struct api_list_cache;
+struct api_crl_cache;
+struct api_ocsp_cache;
+struct api_bulk;
 
 struct api_app {
 	struct cc_db *db;
@@ -30,6 +33,9 @@ struct api_app {
 	char base_url[256];	      /* CERTCTL_PUBLIC_URL, else the listen address */
 	struct api_issuers *issuers;  /* open issuer connectors */
 	struct api_list_cache *lists; /* rendered list pages; NULL: none kept */
+	struct api_crl_cache *crl;    /* signed CRLs per issuer */
+	struct api_ocsp_cache *ocsp;  /* signed OCSP answers per serial */
+	struct api_bulk *bulk;	      /* the bulk revocation worker; NULL: runs inline */
 };
 
 #endif

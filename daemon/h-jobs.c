@@ -15,9 +15,24 @@
 #define REASON_MAX 1024
 #define FINGERPRINT_LEN 64
 
+/* bulk revocation jobs show how far they are: "progress": {"done", "total"} */
+static json_t *job_json(struct cc_dbc *c, const void *obj)
+{
+	const struct cc_job *j = obj;
+	json_t *o = cc_obj_to_json(&cc_job_entity, obj);
+
+	(void)c;
+	if (j->type && !strcmp(j->type, CC_JOB_BULK_REVOCATION))
+		json_object_set_new(o, "progress",
+				    json_pack("{s:I, s:I}", "done", (json_int_t)j->progress_done,
+					      "total", (json_int_t)j->progress_total));
+	return o;
+}
+
 static const struct api_resource jobs = {
 	.e = &cc_job_entity,
 	.label = "Job",
+	.to_json = job_json,
 };
 
 API_RESOURCE_READERS(jobs, &jobs);

@@ -188,7 +188,7 @@ static int store_version(struct cc_dbc *c, const struct cc_certificate *m,
 	int rc;
 
 	v->certificate_id = cc_xstrdup(m->id);
-	v->serial_number = cc_xstrdup(res->serial ? res->serial : ci->serial_hex);
+	v->serial_number = cc_xstrdup(ci->serial_hex); /* canonical, as read back */
 	v->not_before = res->not_before ? res->not_before : ci->not_before;
 	v->not_after = res->not_after ? res->not_after : ci->not_after;
 	v->fingerprint_sha256 = cc_xstrdup(ci->fingerprint_sha256);

@@ -67,7 +67,7 @@ static void route(struct api_req *rq, struct api_resp *rs)
 		return;
 	}
 	/* health probes are never throttled: a load balancer must not see a busy server as down */
-	if (!(rq->route->flags & R_NOAUDIT) && api_ratelimit_take(rq, rs))
+	if (!(rq->route->flags & R_NOLIMIT) && api_ratelimit_take(rq, rs))
 		return;
 	rq->route->fn(rq, rs);
 }

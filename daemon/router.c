@@ -13,8 +13,9 @@ const struct api_route api_routes[] = {
 };
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
 
-/* number of literal segments matched, or -1; params are recorded when out != NULL */
-static int match(const char *pattern, const char *path, char **out, int *nout)
+/* number of literal segments matched, or -1; params are recorded when out != NULL.
+ * tail: the last {param} takes the rest of the path, slashes included */
+static int match(const char *pattern, const char *path, bool tail, char **out, int *nout)
 {
 	const char *p = pattern, *s = path;
 	int literal = 0, n = 0;
@@ -28,6 +29,8 @@ static int match(const char *pattern, const char *path, char **out, int *nout)
 		size_t pl = pe ? (size_t)(pe - p) : strlen(p);
 		size_t sl = se ? (size_t)(se - s) : strlen(s);
 
+		if (tail && pl && p[0] == '{' && !p[pl])
+			sl = strlen(s);
 		if (pl && p[0] == '{') {
 			if (!sl || n == API_MAX_PARAMS)
 				return -1;
@@ -61,7 +64,7 @@ enum api_match api_route_match(struct api_req *rq, char *allow, size_t allowlen)
 	allow[0] = '\0';
 	for (size_t i = 0; i < api_nroutes; i++) {
 		const struct api_route *r = &api_routes[i];
-		int lit = r->fn ? match(r->pattern, rq->path, NULL, NULL) : -1;
+		int lit = r->fn ? match(r->pattern, rq->path, r->flags & R_TAIL, NULL, NULL) : -1;
 
 		if (lit < 0)
 			continue;
@@ -82,6 +85,6 @@ enum api_match api_route_match(struct api_req *rq, char *allow, size_t allowlen)
 	if (!best)
 		return path_known ? API_MATCH_METHOD : API_MATCH_NONE;
 	rq->route = best;
-	match(best->pattern, rq->path, rq->params, &rq->nparams);
+	match(best->pattern, rq->path, best->flags & R_TAIL, rq->params, &rq->nparams);
 	return API_MATCH_OK;
 }

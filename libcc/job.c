@@ -28,6 +28,10 @@ static const struct cc_field fields[] = {
 		 CC_F_OMIT | CC_F_RO),
 	CC_FIELD(struct cc_job, verification_error, "verification_error", TEXT,
 		 CC_F_OMIT | CC_F_RO),
+	CC_FIELD(struct cc_job, progress_done, "progress_done", INT, CC_F_HIDDEN | CC_F_RO),
+	CC_FIELD(struct cc_job, progress_total, "progress_total", INT, CC_F_HIDDEN | CC_F_RO),
+	CC_FIELD(struct cc_job, payload, "payload", JSON, CC_F_HIDDEN),
+	CC_FIELD(struct cc_job, result, "result", JSON, CC_F_OMIT | CC_F_RO),
 };
 
 static const struct cc_filter filters[] = {

@@ -9,6 +9,9 @@
 
 struct cc_err;
 
+/* the job type of a bulk revocation (certificate_id NULL; see daemon/bulk-revoke.c) */
+#define CC_JOB_BULK_REVOCATION "BulkRevocation"
+
 struct cc_job {
 	char *id;
 	char *type; /* Issuance | Renewal | Deployment | Validation */
@@ -28,6 +31,11 @@ struct cc_job {
 	int64_t verified_at;
 	char *verification_fingerprint;
 	char *verification_error;
+	/* bulk revocation jobs: how far the run is, what it was asked and what it did */
+	int64_t progress_done;
+	int64_t progress_total;
+	json_t *payload; /* never in JSON */
+	json_t *result;
 };
 
 extern const struct cc_entity cc_job_entity;

@@ -1,5 +1,6 @@
 /* revocation.c: the certificate_revocations table, its JSON keys and serial look-ups */
 #include <stdlib.h>
+#include <string.h>
 #include "libcc/revocation.h"
 #include "libcc/buf.h"
 #include "libcc/err.h"
@@ -40,6 +41,31 @@ const struct cc_entity cc_revocation_entity = {
 	.default_desc = false,
 	.filters = filters,
 };
+
+static const struct {
+	const char *name;
+	int code;
+} reasons[] = {
+	{ "unspecified", 0 },	       { "keyCompromise", 1 },	 { "caCompromise", 2 },
+	{ "affiliationChanged", 3 },   { "superseded", 4 },	 { "cessationOfOperation", 5 },
+	{ "certificateHold", 6 },      { "privilegeWithdrawn", 9 },
+};
+
+int cc_revocation_reason_code(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (!strcmp(reasons[i].name, name))
+			return reasons[i].code;
+	return -1;
+}
+
+const char *cc_revocation_reason_name(int code)
+{
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].code == code)
+			return reasons[i].name;
+	return NULL;
+}
 
 /* a serial seen before keeps its first record; RETURNING then yields no row */
 static const char sql_record[] =

@@ -23,6 +23,15 @@ struct cc_revocation {
 
 extern const struct cc_entity cc_revocation_entity;
 
+/* RFC 5280 CRLReason names (case-sensitive, as certctl v2.1 spells them) and codes */
+#define CC_REVOCATION_REASONS                                                                      \
+	"unspecified|keyCompromise|caCompromise|affiliationChanged|superseded|"                    \
+	"cessationOfOperation|certificateHold|privilegeWithdrawn"
+/* the CRL code of a reason name, -1 when it is not one */
+int cc_revocation_reason_code(const char *name);
+/* the name of a code, NULL when it is not one */
+const char *cc_revocation_reason_name(int code);
+
 /* inserts r unless its serial is already recorded (*inserted = false, and r is replaced by
  * the existing row). Fills an empty id, reason "unspecified" and unset times with now. */
 int cc_revocation_record(struct cc_dbc *c, struct cc_revocation *r, bool *inserted,

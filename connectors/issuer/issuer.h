@@ -84,9 +84,10 @@ struct cc_issuer_ops {
 	int (*revoke)(void *state, const char *serial, const char *reason, struct cc_err *err);
 	int (*get_order_status)(void *state, const char *order_id, struct cc_issue_res *res,
 				struct cc_err *err);
-	/* DER CRL over entries, signed now, valid 24 h */
+	/* DER CRL over entries, signed now, valid 24 h, with CRL number `number` (the caller
+	 * keeps the numbers growing) */
 	int (*generate_crl)(void *state, const struct cc_crl_entry *entries, size_t n, int64_t now,
-			    struct cc_buf *der, struct cc_err *err);
+			    int64_t number, struct cc_buf *der, struct cc_err *err);
 	/* DER OCSPResponse for q, answering request (DER OCSPRequest, may carry a nonce) */
 	int (*sign_ocsp)(void *state, const unsigned char *request, size_t request_len,
 			 const struct cc_ocsp_query *q, struct cc_buf *der, struct cc_err *err);
@@ -113,7 +114,7 @@ int cc_issuer_renew(struct cc_issuer_conn *iss, const struct cc_issue_req *req,
 int cc_issuer_revoke(struct cc_issuer_conn *iss, const char *serial, const char *reason,
 		     struct cc_err *err);
 int cc_issuer_generate_crl(struct cc_issuer_conn *iss, const struct cc_crl_entry *entries, size_t n,
-			   int64_t now, struct cc_buf *der, struct cc_err *err);
+			   int64_t now, int64_t number, struct cc_buf *der, struct cc_err *err);
 int cc_issuer_sign_ocsp(struct cc_issuer_conn *iss, const unsigned char *request,
 			size_t request_len, const struct cc_ocsp_query *q, struct cc_buf *der,
 			struct cc_err *err);

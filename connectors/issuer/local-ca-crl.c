@@ -103,25 +103,24 @@ static int put_der(struct cc_buf *der, unsigned char *data, int len, struct cc_e
 }
 
 int local_ca_crl(void *state, const struct cc_crl_entry *entries, size_t n, int64_t now,
-		 struct cc_buf *der, struct cc_err *err)
+		 int64_t number, struct cc_buf *der, struct cc_err *err)
 {
 	const struct local_ca *ca = state;
 	X509_CRL *crl = X509_CRL_new();
 	ASN1_TIME *t = NULL;
-	ASN1_INTEGER *number = ASN1_INTEGER_new();
+	ASN1_INTEGER *crl_number = ASN1_INTEGER_new();
 	unsigned char *out = NULL;
 	int rc = -1;
 
-	if (!crl || !number)
+	if (!crl || !crl_number)
 		CC_BUG("out of memory");
 	if (!X509_CRL_set_version(crl, X509_CRL_VERSION_2) ||
 	    !X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca->cert)) || !set_time(&t, now) ||
 	    !X509_CRL_set1_lastUpdate(crl, t) ||
 	    !set_time(&t, now + CRL_HOURS * 3600 * CC_USEC_PER_SEC) ||
 	    !X509_CRL_set1_nextUpdate(crl, t) ||
-	    /* the CRL number grows with time: one CRL a second is plenty */
-	    !ASN1_INTEGER_set_int64(number, now / CC_USEC_PER_SEC) ||
-	    X509_CRL_add1_ext_i2d(crl, NID_crl_number, number, 0, 0) != 1 ||
+	    !ASN1_INTEGER_set_int64(crl_number, number) ||
+	    X509_CRL_add1_ext_i2d(crl, NID_crl_number, crl_number, 0, 0) != 1 ||
 	    !X509_CRL_add_ext(crl, ca->ext_aki, -1)) {
 		cc_err_ssl(err, CC_E_CRYPTO, "cannot build the CRL");
 		goto out;
@@ -136,7 +135,7 @@ int local_ca_crl(void *state, const struct cc_crl_entry *entries, size_t n, int6
 	rc = put_der(der, out, i2d_X509_CRL(crl, &out), err);
 out:
 	ASN1_TIME_free(t);
-	ASN1_INTEGER_free(number);
+	ASN1_INTEGER_free(crl_number);
 	X509_CRL_free(crl);
 	return rc;
 }

@@ -33,7 +33,10 @@ int local_ca_serial(ASN1_INTEGER *ai, char hex[41], struct cc_err *err)
 		for (p = b, n = sizeof(b); n && !*p; p++, n--)
 			;
 	} while (!n);
-	cc_hex_encode(b, sizeof(b), hex);
+	/* stored as certificates are read back: lower-case hex without leading zeros */
+	cc_hex_encode(p, n, hex);
+	if (hex[0] == '0')
+		memmove(hex, hex + 1, strlen(hex));
 	if (!ASN1_STRING_set(ai, p, (int)n))
 		return cc_err_ssl(err, CC_E_CRYPTO, "cannot set the serial number");
 	return 0;

@@ -24,7 +24,7 @@ struct local_ca_cfg {
 	const char *key_path;
 };
 
-/* an opened instance: read-only after open except revoked (under lock) */
+/* an opened instance: read-only after open */
 struct local_ca {
 	EVP_PKEY *key;
 	X509 *cert;
@@ -41,7 +41,6 @@ struct local_ca {
 	X509_EXTENSION *ext_bc, *ext_aki, *ext_cdp, *ext_aia;
 	struct cc_csr_cache *csrs; /* requests already verified */
 	pthread_mutex_t lock;
-	struct cc_strv revoked; /* "serial reason" */
 };
 
 extern const struct cc_issuer_ops cc_issuer_local_ca;
@@ -67,7 +66,7 @@ int local_ca_serial(ASN1_INTEGER *ai, char hex[41], struct cc_err *err);
 
 /* local-ca-crl.c */
 int local_ca_crl(void *state, const struct cc_crl_entry *entries, size_t n, int64_t now,
-		 struct cc_buf *der, struct cc_err *err);
+		 int64_t number, struct cc_buf *der, struct cc_err *err);
 int local_ca_ocsp(void *state, const unsigned char *request, size_t request_len,
 		  const struct cc_ocsp_query *q, struct cc_buf *der, struct cc_err *err);
 /* hex (any case, optional "0x") → a positive INTEGER; NULL with CC_E_INVALID */

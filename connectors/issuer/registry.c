@@ -121,11 +121,11 @@ int cc_issuer_revoke(struct cc_issuer_conn *iss, const char *serial, const char 
 }
 
 int cc_issuer_generate_crl(struct cc_issuer_conn *iss, const struct cc_crl_entry *entries, size_t n,
-			   int64_t now, struct cc_buf *der, struct cc_err *err)
+			   int64_t now, int64_t number, struct cc_buf *der, struct cc_err *err)
 {
 	if (!iss->ops->generate_crl)
 		return unsupported(iss, "CRLs", err);
-	return iss->ops->generate_crl(iss->state, entries, n, now, der, err);
+	return iss->ops->generate_crl(iss->state, entries, n, now, number, der, err);
 }
 
 int cc_issuer_sign_ocsp(struct cc_issuer_conn *iss, const unsigned char *request,

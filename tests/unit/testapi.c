@@ -6,6 +6,8 @@
 #include "tests/unit/testapi.h"
 #include "daemon/issuers.h"
 #include "daemon/list-cache.h"
+#include "daemon/crl.h"
+#include "daemon/ocsp.h"
 #include "daemon/audit-writer.h"
 #include "daemon/auth.h"
 #include "daemon/pipeline.h"
@@ -85,6 +87,8 @@ int testapi_setup_env(void **state, const char *const *env)
 	snprintf(t->app.base_url, sizeof(t->app.base_url), "http://127.0.0.1:8443");
 	t->app.issuers = api_issuers_new();
 	t->app.lists = api_list_cache_new(); /* every list test also tests its invalidation */
+	t->app.crl = api_crl_cache_new();
+	t->app.ocsp = api_ocsp_cache_new();
 	*state = t;
 	return 0;
 }
@@ -113,6 +117,8 @@ int testapi_teardown(void **state)
 	api_audit_stop(t->app.audit);
 	api_issuers_free(t->app.issuers);
 	api_list_cache_free(t->app.lists);
+	api_crl_cache_free(t->app.crl);
+	api_ocsp_cache_free(t->app.ocsp);
 	free(t->app.data_dir);
 	api_ratelimit_free(t->app.rl);
 	api_auth_free(t->app.auth);
