@@ -62,21 +62,6 @@ static const char *create_cert(struct testapi *t, const char *extra)
 	return id;
 }
 
-static long long __attribute__((format(printf, 2, 3)))
-countf(struct testapi *t, const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-	long long n;
-
-	va_start(ap, fmt);
-	sql = cc_xvasprintf(fmt, ap);
-	va_end(ap);
-	n = testapi_count(t, sql);
-	free(sql);
-	return n;
-}
-
 static void tick(struct testapi *t, int64_t now, int want)
 {
 	struct cc_err err = CC_ERR_INIT;
@@ -107,14 +92,14 @@ static json_int_t work_count(struct testapi *t, const char *agent)
 
 static long long versions(struct testapi *t, const char *id)
 {
-	return countf(t, "SELECT COUNT(*) FROM certificate_versions WHERE certificate_id = '%s'",
+	return testapi_countf(t, "SELECT COUNT(*) FROM certificate_versions WHERE certificate_id = '%s'",
 		      id);
 }
 
 /* the certificate's notification events of type */
 static long long events(struct testapi *t, const char *id, const char *type)
 {
-	return countf(t,
+	return testapi_countf(t,
 		      "SELECT COUNT(*) FROM notification_events WHERE certificate_id = '%s' AND "
 		      "type = '%s'",
 		      id, type);
@@ -158,25 +143,25 @@ static void test_api_issuance__server_keygen_issues_and_queues_deployments(void 
 	assert_string_equal(testapi_str(t, "status"), "renewal_triggered");
 	tick(t, cc_time_now(), 1);
 	/* the job completed, one version, the certificate is Active with its expiry */
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
 				"type = 'Issuance' AND status = 'Completed'",
 				id),
 			 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM certificate_versions WHERE "
 				"certificate_id = '%s' AND length(fingerprint_sha256) = 64 AND "
 				"key_algorithm = 'ECDSA' AND key_size = 256",
 				id),
 			 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
 				"AND status = 'Active' AND expires_at > '2026' AND "
 				"last_renewal_at IS NOT NULL",
 				id),
 			 1);
 	/* one deployment job per mapped target, each for its target's agent */
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
 				"type = 'Deployment' AND status = 'Pending' AND "
 				"((target_id = 'tg1' AND agent_id = 'a1') OR "
@@ -185,7 +170,7 @@ static void test_api_issuance__server_keygen_issues_and_queues_deployments(void 
 			 2);
 	assert_int_equal(events(t, id, "RenewalSuccess"), 1);
 	assert_int_equal(
-		countf(t,
+		testapi_countf(t,
 		       "SELECT COUNT(*) FROM server_keys k JOIN certificate_versions "
 		       "v ON v.id = k.certificate_version_id WHERE v.certificate_id = '%s'",
 		       id),
@@ -218,14 +203,14 @@ static void test_api_issuance__profile_picks_key_and_caps_ttl(void **state)
 
 	renew(t, id);
 	tick(t, cc_time_now(), 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM certificate_versions WHERE "
 				"certificate_id = '%s' AND key_algorithm = 'RSA' AND "
 				"key_size = 3072",
 				id),
 			 1);
 	/* max_ttl 1 day: the version ends within a day and a minute of now */
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM certificate_versions WHERE "
 				"certificate_id = '%s' AND "
 				"julianday(not_after) - julianday('now') < 1.001",
@@ -245,7 +230,7 @@ static void test_api_issuance__failures_retry_then_fail(void **state)
 	now = cc_time_now(); /* the job is due from the renew request on */
 	tick(t, now, 1);
 	/* back to Pending, later, with the reason */
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
 				"status = 'Pending' AND attempts = 1 AND "
 				"last_error LIKE '%%disabled%%'",
@@ -254,13 +239,13 @@ static void test_api_issuance__failures_retry_then_fail(void **state)
 	tick(t, now + SEC, 0);	    /* not due yet */
 	tick(t, now + 31 * SEC, 1); /* 30 s backoff */
 	tick(t, now + 92 * SEC, 1); /* 60 s more: third and last attempt */
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
 				"status = 'Failed' AND attempts = 3",
 				id),
 			 1);
 	/* never issued: back to Pending, so that the renewal check may try again later */
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
 				"AND status = 'Pending'",
 				id),
@@ -325,12 +310,12 @@ static void test_api_issuance__agent_csr_completes_the_waiting_job(void **state)
 	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 202);
 	assert_string_equal(testapi_str(t, "status"), "csr_signed");
 	assert_int_equal(strlen(testapi_str(t, "fingerprint_sha256")), 64);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
 				"type = 'Issuance' AND status = 'Completed'",
 				id),
 			 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
 				"type = 'Deployment' AND status = 'Pending'",
 				id),
@@ -359,7 +344,7 @@ static void test_api_issuance__csr_against_the_profile_fails_the_job(void **stat
 	body = csr_body(csr, id);
 	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 400);
 	assert_non_null(strstr(t->body, "not allowed by profile"));
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
 				"status = 'Failed' AND last_error LIKE '%%p-rsa%%'",
 				id),
@@ -385,7 +370,7 @@ static void test_api_issuance__processor_hands_agent_jobs_over(void **state)
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE id = 'job-r' AND "
 					  "status = 'AwaitingCSR' AND last_error IS NULL"),
 			 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
 				"AND status = 'RenewalInProgress'",
 				id),
@@ -421,7 +406,7 @@ static void test_api_issuance__deploy_route_and_agent_reports(void **state)
 	snprintf(path, sizeof(path), "/api/v1/agents/a1/jobs/%s/status", job);
 	assert_status(t, "POST", path, "{\"status\":\"Running\"}", 200);
 	assert_status(t, "POST", path, "{\"status\":\"Completed\"}", 200);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
 				"AND last_deployment_at IS NOT NULL",
 				id),
@@ -463,7 +448,7 @@ static void test_api_issuance__failed_deployment_retries_later(void **state)
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs WHERE id = 'job-d' AND "
 					  "status = 'Failed' AND attempts = 2"),
 			 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM notification_events WHERE "
 				"certificate_id = '%s' AND type = 'DeploymentFailure' AND "
 				"message LIKE '%%reload failed%%'",

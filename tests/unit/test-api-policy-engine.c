@@ -69,20 +69,6 @@ static const char *create_cert(struct testapi *t, const char *cn, const char *ex
 	return id;
 }
 
-static long long CC_PRINTF(2, 3) countf(struct testapi *t, const char *fmt, ...)
-{
-	va_list ap;
-	char *sql;
-	long long n;
-
-	va_start(ap, fmt);
-	sql = cc_xvasprintf(fmt, ap);
-	va_end(ap);
-	n = testapi_count(t, sql);
-	free(sql);
-	return n;
-}
-
 static void tick(struct testapi *t, int want)
 {
 	struct cc_err err = CC_ERR_INIT;
@@ -142,32 +128,32 @@ static void test_api_policy_engine__error_refuses_a_server_keygen_job(void **sta
 	renew(t, id); /* server keygen makes an ECDSA key without a profile */
 	tick(t, 1);
 	assert_int_equal(
-		countf(t,
+		testapi_countf(t,
 		       "SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND status "
 		       "= 'Failed' AND last_error LIKE '%%policy rule ''rsa-only''%%Error%%"
 		       "key algorithm ECDSA is not allowed%%'",
 		       id),
 		1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM certificate_versions WHERE "
 				"certificate_id = '%s'",
 				id),
 			 0);
 	assert_int_equal(
-		countf(t,
+		testapi_countf(t,
 		       "SELECT COUNT(*) FROM policy_violations WHERE certificate_id = "
 		       "'%s' AND rule_id = 'rsa-only' AND severity = 'Error' AND message = "
 		       "'key algorithm ECDSA is not allowed'",
 		       id),
 		1);
 	assert_int_equal(
-		countf(t,
+		testapi_countf(t,
 		       "SELECT COUNT(*) FROM audit_events WHERE action = "
 		       "'policy_violation' AND resource_id = '%s' AND actor = 'system' AND "
 		       "details LIKE '%%\"rule_id\":\"rsa-only\"%%'",
 		       id),
 		1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM notification_events WHERE certificate_id = "
 				"'%s' AND type = 'RenewalFailure'",
 				id),
@@ -191,18 +177,18 @@ static void test_api_policy_engine__warning_is_recorded_once_and_issued(void **s
 	tick(t, 1);
 	renew(t, id);
 	tick(t, 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM certificate_versions WHERE "
 				"certificate_id = '%s'",
 				id),
 			 2);
 	/* two renewals, the same two findings: stored and audited once each */
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM policy_violations WHERE "
 				"certificate_id = '%s'",
 				id),
 			 2);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM audit_events WHERE action = "
 				"'policy_violation' AND resource_id = '%s'",
 				id),
@@ -225,7 +211,7 @@ static void test_api_policy_engine__max_lifetime_caps_and_refuses(void **state)
 	rule(t, "short", "MaxLifetime", "Error", "{\"max_days\":2}", NULL);
 	renew(t, id);
 	tick(t, 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM certificate_versions WHERE certificate_id = "
 				"'%s' AND julianday(not_after) - julianday('now') < 2.001",
 				id),
@@ -236,7 +222,7 @@ static void test_api_policy_engine__max_lifetime_caps_and_refuses(void **state)
 		 create_cert(t, "api.example.com", ",\"certificate_profile_id\":\"p-month\""));
 	renew(t, keep);
 	tick(t, 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND status "
 				"= 'Failed' AND last_error LIKE '%%lifetime of 30 days exceeds the "
 				"maximum of 2 days%%'",
@@ -257,12 +243,12 @@ static void test_api_policy_engine__agent_group_scope(void **state)
 	renew(t, on_linux);
 	renew(t, on_windows);
 	tick(t, 2);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
 				"type = 'Issuance' AND status = 'Failed'",
 				on_linux),
 			 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
 				"type = 'Issuance' AND status = 'Completed'",
 				on_windows),
@@ -274,12 +260,12 @@ static void test_api_policy_engine__agent_group_scope(void **state)
 	renew(t, on_linux);
 	renew(t, on_windows);
 	tick(t, 2);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
 				"status = 'Completed' AND type IN ('Issuance', 'Renewal')",
 				on_linux),
 			 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
 				"status = 'Failed'",
 				on_windows),
@@ -288,7 +274,7 @@ static void test_api_policy_engine__agent_group_scope(void **state)
 	assert_status(t, "PUT", "/api/v1/agent-groups/g-linux", "{\"enabled\":false}", 200);
 	renew(t, on_windows);
 	tick(t, 1);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM certificate_versions WHERE "
 				"certificate_id = '%s'",
 				on_windows),
@@ -329,11 +315,11 @@ static void test_api_policy_engine__import_check(void **state)
 	assert_int_equal(out.stored, 0);
 	assert_int_equal(out.violations, 2); /* the lifetime is unknown */
 	cc_db_put(t->app.db, c);
-	assert_int_equal(countf(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
+	assert_int_equal(testapi_countf(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
 				   "'policy_violation' AND actor = 'importer' AND details LIKE "
 				   "'%%\"context\":\"import\"%%'"),
 			 3);
-	assert_int_equal(countf(t, "SELECT COUNT(*) FROM policy_violations WHERE rule_id = 'corp' "
+	assert_int_equal(testapi_countf(t, "SELECT COUNT(*) FROM policy_violations WHERE rule_id = 'corp' "
 				   "AND message = 'name www.example.com is not in an allowed "
 				   "domain'"),
 			 1);
@@ -357,19 +343,19 @@ static void test_api_policy_engine__error_refuses_agent_csrs(void **state)
 	assert_non_null(strstr(testapi_str(t, "message"), "policy rule 'big-keys'"));
 	assert_non_null(
 		strstr(testapi_str(t, "message"), "ECDSA key of 256 bits is below the minimum"));
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND status "
 				"= 'Failed' AND last_error LIKE '%%big-keys%%'",
 				id),
 			 1);
 	/* ad hoc (no job waiting): 400 as well; one stored violation, no version */
 	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 400);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM policy_violations WHERE "
 				"certificate_id = '%s'",
 				id),
 			 1);
-	assert_int_equal(countf(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
+	assert_int_equal(testapi_countf(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
 				   "'policy_violation' AND actor = 'api-key-user' AND actor_type = "
 				   "'User'"),
 			 1);
@@ -407,7 +393,7 @@ static void test_api_policy_engine__required_san_patterns(void **state)
 	body = csr_body("ECDSA-P256", "www.example.com", "api.corp.example", id);
 	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 202);
 	free(body);
-	assert_int_equal(countf(t,
+	assert_int_equal(testapi_countf(t,
 				"SELECT COUNT(*) FROM certificate_versions WHERE "
 				"certificate_id = '%s'",
 				id),

@@ -1,4 +1,5 @@
 /* testapi.c: in-process requests through api_handle against a temporary SQLite database */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,20 @@ long long testapi_count(struct testapi *t, const char *sql)
 	n = cc_dbres_int(&r, 0, 0);
 	cc_dbres_release(&r);
 	cc_db_put(t->app.db, c);
+	return n;
+}
+
+long long testapi_countf(struct testapi *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *sql;
+	long long n;
+
+	va_start(ap, fmt);
+	sql = cc_xvasprintf(fmt, ap);
+	va_end(ap);
+	n = testapi_count(t, sql);
+	free(sql);
 	return n;
 }
 

@@ -52,6 +52,9 @@ const char *testapi_header(struct testapi *t, const char *name);
 void testapi_sql(struct testapi *t, const char *sql);
 /* the first column of the first row of a query, as an integer */
 long long testapi_count(struct testapi *t, const char *sql);
+/* the same with a printf-style query */
+long long testapi_countf(struct testapi *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #define TAPI(state) ((struct testapi *)*(state))
 #define assert_status(t, m_, p_, b_, want_)                                                        \
