@@ -105,7 +105,8 @@ def schemas(spec, top):
             if k not in props:
                 bad.append(f"{name}: lacks key '{k}' of {ref}")
         for k in props:
-            if k not in keys:
+            # keys a handler adds to the entity's JSON (resource.h to_json) say so
+            if k not in keys and not props[k].get("x-certctl-computed"):
                 hidden = any(r[0] == k for r in rows)
                 bad.append(f"{name}: key '{k}' is " +
                            ("CC_F_HIDDEN" if hidden else "not a field") + f" in {ref}")
