@@ -45,6 +45,8 @@ static int match(const char *pattern, const char *path, bool tail, char **out, i
 		p += pl;
 		s += sl;
 	}
+	if (*s == '/' && !s[1] && !*p && n + literal > 0)
+		s++; /* one trailing slash is forgiven ("…/ocsp/iss-local/" as OCSP clients POST) */
 	if (*p || *s) {
 		for (int i = 0; out && i < n; i++)
 			cc_freep(&out[i]);
