@@ -20,6 +20,7 @@
 #include "libcc/err.h"
 #include "libcc/id.h"
 #include "libcc/log.h"
+#include "libcc/notify.h"
 #include "libcc/policy.h"
 #include "libcc/policy-eval.h"
 #include "libcc/profile.h"
@@ -137,6 +138,23 @@ static void evaluate(const struct cc_list *rules, const struct cc_policy_subject
 	}
 }
 
+/* the owner hears of a new violation (PolicyViolation); a repeat is not news */
+static int notify_violation(struct cc_dbc *c, const char *cert_id, const struct cc_policy_rule *r,
+			    const char *msg, int64_t now, struct cc_err *err)
+{
+	char *who = NULL, *text;
+	int rc;
+
+	if (cc_notify_recipient(c, cert_id, &who, err) < 0)
+		return err->code == CC_E_NOT_FOUND ? (cc_err_clear(err), 0) : -1;
+	text = cc_xasprintf("Policy %s (%s, %s) on certificate %s: %s", r->name, r->type,
+			    r->severity, cert_id, msg);
+	rc = cc_notify_create(c, CC_NOTIFY_POLICY_VIOLATION, cert_id, "Email", who, text, now, err);
+	free(text);
+	free(who);
+	return rc;
+}
+
 /* one row per (certificate, rule, message): a repeat changes nothing */
 static int store(struct api_app *app, struct cc_dbc *c, const char *cert_id,
 		 const struct finding *f, size_t nf, const char *actor, const char *actor_type,
@@ -167,6 +185,8 @@ static int store(struct api_app *app, struct cc_dbc *c, const char *cert_id,
 					  r->type, "severity", r->severity, "message", f[i].msg,
 					  "context", context),
 				err);
+			if (rc == 0)
+				rc = notify_violation(c, cert_id, r, f[i].msg, now, err);
 		}
 		cc_dbres_release(&res);
 		free(id);

@@ -193,6 +193,18 @@ static void test_api_policy_engine__warning_is_recorded_once_and_issued(void **s
 				"'policy_violation' AND resource_id = '%s'",
 				id),
 			 2);
+	/* and the owner is told of each new one, once */
+	assert_int_equal(testapi_countf(t,
+					"SELECT COUNT(*) FROM notification_events WHERE type = "
+					"'PolicyViolation' AND certificate_id = '%s' AND recipient = "
+					"'o@x.io' AND message LIKE '%%required tag ''app''%%'",
+					id),
+			 1);
+	assert_int_equal(testapi_countf(t,
+					"SELECT COUNT(*) FROM notification_events WHERE type = "
+					"'PolicyViolation' AND certificate_id = '%s'",
+					id),
+			 2);
 	assert_status(t, "GET", POL "/tags/violations", NULL, 200);
 	v = json_array_get(json_object_get(t->json, "data"), 0);
 	assert_string_equal(json_string_value(json_object_get(v, "message")),
