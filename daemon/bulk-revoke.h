@@ -49,8 +49,7 @@ int api_bulk_create(struct cc_dbc *c, const struct api_bulk_request *r, const ch
 int api_bulk_run(struct api_app *app, struct cc_dbc *c, const char *job_id, const char *owner,
 		 int64_t deadline, struct cc_err *err);
 /* hands a job back (Pending, unleased) so that the worker takes it at once */
-int api_bulk_release(struct cc_dbc *c, const char *job_id, const char *owner,
-		     struct cc_err *err);
+int api_bulk_release(struct cc_dbc *c, const char *job_id, const char *owner, struct cc_err *err);
 /* leases the oldest Pending job, or a Running one whose lease ran out (its runner died);
  * CC_E_NOTHING when there is none */
 int api_bulk_claim(struct cc_dbc *c, const char *owner, int64_t now, char **job_id,

@@ -10,8 +10,8 @@
 #include "libcc/time.h"
 #include "libcc/banned.h"
 
-static const char sql_row[] = "SELECT " API_REVOKE_COLUMNS
-			      " FROM managed_certificates m WHERE m.id = $1";
+static const char sql_row[] =
+	"SELECT " API_REVOKE_COLUMNS " FROM managed_certificates m WHERE m.id = $1";
 
 /* {"reason": name} or no body ("unspecified"); 400 answered otherwise */
 static bool reason_of(struct api_req *rq, struct api_resp *rs, char *out, size_t outlen)

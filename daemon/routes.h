@@ -5,10 +5,10 @@
 #include <stddef.h>
 #include "daemon/api.h"
 
-#define R_PUBLIC 0x1  /* no authentication */
-#define R_AGENT 0x2   /* per-agent keys may call it (for their own agent id) */
-#define R_NOAUDIT 0x4 /* not recorded by the API audit (health probes, OCSP, CRL) */
-#define R_TAIL 0x8    /* the last {param} takes the rest of the path, slashes included */
+#define R_PUBLIC 0x1   /* no authentication */
+#define R_AGENT 0x2    /* per-agent keys may call it (for their own agent id) */
+#define R_NOAUDIT 0x4  /* not recorded by the API audit (health probes, OCSP, CRL) */
+#define R_TAIL 0x8     /* the last {param} takes the rest of the path, slashes included */
 #define R_NOLIMIT 0x10 /* never rate limited (health probes) */
 
 typedef void api_handler(struct api_req *rq, struct api_resp *rs);

@@ -46,9 +46,9 @@ static const struct {
 	const char *name;
 	int code;
 } reasons[] = {
-	{ "unspecified", 0 },	       { "keyCompromise", 1 },	 { "caCompromise", 2 },
-	{ "affiliationChanged", 3 },   { "superseded", 4 },	 { "cessationOfOperation", 5 },
-	{ "certificateHold", 6 },      { "privilegeWithdrawn", 9 },
+	{ "unspecified", 0 },	     { "keyCompromise", 1 },	  { "caCompromise", 2 },
+	{ "affiliationChanged", 3 }, { "superseded", 4 },	  { "cessationOfOperation", 5 },
+	{ "certificateHold", 6 },    { "privilegeWithdrawn", 9 },
 };
 
 int cc_revocation_reason_code(const char *name)

@@ -114,28 +114,30 @@ static void test_api_approval__approve_then_issue(void **state)
 			     ",\"certificate_profile_id\":"
 			     "\"p-appr\""));
 	snprintf(job, sizeof(job), "%s", renew(t, id, "AwaitingApproval"));
-	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM audit_events WHERE action = "
-				"'renewal_triggered' AND resource_id = '%s' AND details LIKE "
-				"'%%\"job_status\":\"AwaitingApproval\"%%'",
-				id),
-			 1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM audit_events WHERE action = "
+			       "'renewal_triggered' AND resource_id = '%s' AND details LIKE "
+			       "'%%\"job_status\":\"AwaitingApproval\"%%'",
+			       id),
+		1);
 	tick(t, 0); /* nothing runs before the approval */
 	assert_string_equal(job_status(t, job), "AwaitingApproval");
 	act(t, job, "approve", "{\"reason\":\"CHG-42\"}", 200);
 	assert_string_equal(job_status(t, job), "Pending");
-	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM audit_events WHERE action = 'job_approved' "
-				"AND resource_id = '%s' AND actor = 'api-key-user' AND details "
-				"LIKE '%%\"reason\":\"CHG-42\"%%'",
-				job),
-			 1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM audit_events WHERE action = 'job_approved' "
+			       "AND resource_id = '%s' AND actor = 'api-key-user' AND details "
+			       "LIKE '%%\"reason\":\"CHG-42\"%%'",
+			       job),
+		1);
 	tick(t, 1);
 	assert_string_equal(job_status(t, job), "Completed");
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s'",
-				id),
+					"SELECT COUNT(*) FROM certificate_versions WHERE "
+					"certificate_id = '%s'",
+					id),
 			 1);
 	act(t, job, "approve", NULL, 409);
 }
@@ -157,23 +159,25 @@ static void test_api_approval__reject_ends_failed_with_the_reason(void **state)
 	assert_true(*testapi_str(t, "completed_at"));
 	assert_int_equal(
 		testapi_countf(t,
-		       "SELECT COUNT(*) FROM audit_events WHERE action = 'job_rejected' "
-		       "AND resource_id = '%s' AND actor = 'api-key-user' AND details LIKE "
-		       "'%%\"reason\":\"not in the change window\"%%'",
-		       job),
+			       "SELECT COUNT(*) FROM audit_events WHERE action = 'job_rejected' "
+			       "AND resource_id = '%s' AND actor = 'api-key-user' AND details LIKE "
+			       "'%%\"reason\":\"not in the change window\"%%'",
+			       job),
 		1);
 	/* the certificate is free again (never issued: Pending), and the owner is told */
-	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' AND "
-				"status = 'Pending'",
-				id),
-			 1);
-	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM notification_events WHERE certificate_id = "
-				"'%s' AND type = 'RenewalFailure' AND recipient = 'o@x.io' AND "
-				"message LIKE '%%not approved: rejected: not in the change window'",
-				id),
-			 1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' AND "
+			       "status = 'Pending'",
+			       id),
+		1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM notification_events WHERE certificate_id = "
+			       "'%s' AND type = 'RenewalFailure' AND recipient = 'o@x.io' AND "
+			       "message LIKE '%%not approved: rejected: not in the change window'",
+			       id),
+		1);
 	tick(t, 0);
 	act(t, job, "reject", NULL, 409);
 	renew(t, id, "AwaitingApproval"); /* a new request may follow */
@@ -197,19 +201,21 @@ static void test_api_approval__renewal_check_and_scoped_rule(void **state)
 	/* never issued, auto_renew: the renewal check queues an Issuance for each */
 	if (api_renewal_check_tick(&tk, &err) < 0)
 		fail_msg("renewal check: %s", err.msg);
-	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE type = 'Issuance' AND status = "
-				"'AwaitingApproval' AND certificate_id IN ('%s', '%s')",
-				prod, gated),
-			 2);
-	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE type = 'Issuance' AND status = "
-				"'Pending' AND certificate_id = '%s'",
-				other),
-			 1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM jobs WHERE type = 'Issuance' AND status = "
+			       "'AwaitingApproval' AND certificate_id IN ('%s', '%s')",
+			       prod, gated),
+		2);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM jobs WHERE type = 'Issuance' AND status = "
+			       "'Pending' AND certificate_id = '%s'",
+			       other),
+		1);
 	assert_int_equal(testapi_countf(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
-				   "'renewal_job_created' AND details LIKE "
-				   "'%%\"job_status\":\"AwaitingApproval\"%%'"),
+					   "'renewal_job_created' AND details LIKE "
+					   "'%%\"job_status\":\"AwaitingApproval\"%%'"),
 			 2);
 	tick(t, 1); /* only the ungated one runs */
 }

@@ -15,19 +15,19 @@
 
 static void fixtures(struct testapi *t)
 {
-	testapi_sql(
-		t,
-		"INSERT INTO teams (id, name) VALUES ('t1', 'one'), ('t2', 'two');"
-		"INSERT INTO owners (id, name, email, team_id) VALUES ('o1', 'o1', 'o1@x.io', "
-		"'t1'), ('o2', 'o2', 'o2@x.io', 't2'), ('o3', 'o3', 'o3@x.io', 't1');"
-		"INSERT INTO renewal_policies (id, name, renewal_window_days) VALUES ('rp', 'rp', 30);"
-		"INSERT INTO issuers (id, name, type) VALUES ('i1', 'Local', 'GenericCA'), "
-		"('ix', 'gone', 'NoSuchCA');"
-		"INSERT INTO certificate_profiles (id, name) VALUES ('p1', 'p1'), ('p2', 'p2');"
-		"INSERT INTO agents (id, name, hostname, api_key_hash, status) VALUES "
-		"('a1', 'a1', 'h', 'x', 'Online');"
-		"INSERT INTO deployment_targets (id, name, type, agent_id, config) VALUES "
-		"('tg1', 'n1', 'NGINX', 'a1', '{}')");
+	testapi_sql(t,
+		    "INSERT INTO teams (id, name) VALUES ('t1', 'one'), ('t2', 'two');"
+		    "INSERT INTO owners (id, name, email, team_id) VALUES ('o1', 'o1', 'o1@x.io', "
+		    "'t1'), ('o2', 'o2', 'o2@x.io', 't2'), ('o3', 'o3', 'o3@x.io', 't1');"
+		    "INSERT INTO renewal_policies (id, name, renewal_window_days) VALUES ('rp', "
+		    "'rp', 30);"
+		    "INSERT INTO issuers (id, name, type) VALUES ('i1', 'Local', 'GenericCA'), "
+		    "('ix', 'gone', 'NoSuchCA');"
+		    "INSERT INTO certificate_profiles (id, name) VALUES ('p1', 'p1'), ('p2', 'p2');"
+		    "INSERT INTO agents (id, name, hostname, api_key_hash, status) VALUES "
+		    "('a1', 'a1', 'h', 'x', 'Online');"
+		    "INSERT INTO deployment_targets (id, name, type, agent_id, config) VALUES "
+		    "('tg1', 'n1', 'NGINX', 'a1', '{}')");
 }
 
 /* a certificate with an issued version (serial = hex of n) unless serial is false */
@@ -221,12 +221,12 @@ static void test_bulk__partial_failure(void **state)
 	assert_int_equal(num(t, "total_failed"), 1);
 	errors = json_object_get(t->json, "errors");
 	assert_int_equal(json_array_size(errors), 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(errors, 0),
-							      "certificate_id")),
-			    "c7");
-	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(errors, 0),
-								 "error")),
-			       "no issued version"));
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(errors, 0), "certificate_id")),
+		"c7");
+	assert_non_null(
+		strstr(json_string_value(json_object_get(json_array_get(errors, 0), "error")),
+		       "no issued version"));
 	/* c5's issuer has no connector: revoked all the same, and said so */
 	issuer_errors = json_object_get(t->json, "issuer_errors");
 	assert_int_equal(json_array_size(issuer_errors), 1);
@@ -248,7 +248,7 @@ static void test_bulk__partial_failure(void **state)
 
 /* audit_events is append-only, so tests count what they add */
 #define C1_REVOKED                                                                                 \
-	"SELECT COUNT(*) FROM audit_events WHERE action = 'certificate_revoked' AND "             \
+	"SELECT COUNT(*) FROM audit_events WHERE action = 'certificate_revoked' AND "              \
 	"resource_id = 'c1' AND details LIKE '%\"serial\":\"1001\"%'"
 
 static void test_bulk__audit_and_notifications(void **state)
@@ -263,17 +263,18 @@ static void test_bulk__audit_and_notifications(void **state)
 		      200);
 	job = testapi_str(t, "job_id");
 	assert_int_equal(testapi_count(t, C1_REVOKED), before + 1);
-	assert_int_equal(testapi_countf(t,
-					"SELECT COUNT(*) FROM audit_events WHERE action = "
-					"'bulk_revocation_initiated' AND actor <> 'anonymous' AND "
-					"actor_type = 'User' AND resource_id = 'bulk' AND details LIKE "
-					"'%%\"team_id\":\"t1\"%%' AND details LIKE "
-					"'%%\"profile_id\":\"p1\"%%' AND details LIKE "
-					"'%%\"reason\":\"caCompromise\"%%' AND details LIKE "
-					"'%%\"total_revoked\":1%%' AND details LIKE "
-					"'%%\"total_matched\":1%%' AND details LIKE '%%\"job_id\":\"%s\"%%'",
-					job),
-			 1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM audit_events WHERE action = "
+			       "'bulk_revocation_initiated' AND actor <> 'anonymous' AND "
+			       "actor_type = 'User' AND resource_id = 'bulk' AND details LIKE "
+			       "'%%\"team_id\":\"t1\"%%' AND details LIKE "
+			       "'%%\"profile_id\":\"p1\"%%' AND details LIKE "
+			       "'%%\"reason\":\"caCompromise\"%%' AND details LIKE "
+			       "'%%\"total_revoked\":1%%' AND details LIKE "
+			       "'%%\"total_matched\":1%%' AND details LIKE '%%\"job_id\":\"%s\"%%'",
+			       job),
+		1);
 	/* one summary per owner, not one message per certificate */
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM notification_events WHERE type = "
 					  "'Revocation' AND recipient = 'o1@x.io'"),
@@ -296,12 +297,10 @@ static void test_bulk__dry_run_writes_nothing(void **state)
 	assert_int_equal(num(t, "total_matched"), 2);
 	assert_int_equal(num(t, "would_revoke_count"), 1);
 	assert_int_equal(num(t, "would_skip_count"), 1);
-	assert_string_equal(json_string_value(json_array_get(json_object_get(t->json, "would_skip"),
-							     0)),
-			    "c2");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(t->json, "not_found"),
-							     0)),
-			    "zz");
+	assert_string_equal(
+		json_string_value(json_array_get(json_object_get(t->json, "would_skip"), 0)), "c2");
+	assert_string_equal(
+		json_string_value(json_array_get(json_object_get(t->json, "not_found"), 0)), "zz");
 	assert_null(json_object_get(t->json, "job_id"));
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM certificate_revocations"), 0);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM jobs"), 0);
@@ -312,8 +311,7 @@ static void test_bulk__dry_run_writes_nothing(void **state)
 }
 
 #define REVOKED_EVENTS "SELECT COUNT(*) FROM audit_events WHERE action = 'certificate_revoked'"
-#define BULK_EVENTS                                                                                \
-	"SELECT COUNT(*) FROM audit_events WHERE action = 'bulk_revocation_initiated'"
+#define BULK_EVENTS "SELECT COUNT(*) FROM audit_events WHERE action = 'bulk_revocation_initiated'"
 
 /* many certificates of owner o9 with versions, inserted in one statement */
 static void many(struct testapi *t, int n)
@@ -325,16 +323,18 @@ static void many(struct testapi *t, int n)
 	sql = cc_xasprintf(
 		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
 		"INSERT INTO managed_certificates (id, name, common_name, owner_id, team_id, "
-		"issuer_id, renewal_policy_id, status) SELECT printf('m%%06d', i), printf('m%%06d', "
+		"issuer_id, renewal_policy_id, status) SELECT printf('m%%06d', i), "
+		"printf('m%%06d', "
 		"i), 'm.example.com', 'o9', 't1', 'i1', 'rp', 'Active' FROM n",
 		n);
 	testapi_sql(t, sql);
 	free(sql);
-	testapi_sql(t, "INSERT INTO certificate_versions (id, certificate_id, serial_number, "
-		       "not_before, not_after, fingerprint_sha256, pem_chain) SELECT 'v' || id, id, "
-		       "printf('%x', 1000000 + rowid), '2026-01-01T00:00:00Z', "
-		       "'2027-01-01T00:00:00Z', 'fp' || id, 'pem' FROM managed_certificates WHERE "
-		       "owner_id = 'o9'");
+	testapi_sql(t,
+		    "INSERT INTO certificate_versions (id, certificate_id, serial_number, "
+		    "not_before, not_after, fingerprint_sha256, pem_chain) SELECT 'v' || id, id, "
+		    "printf('%x', 1000000 + rowid), '2026-01-01T00:00:00Z', "
+		    "'2027-01-01T00:00:00Z', 'fp' || id, 'pem' FROM managed_certificates WHERE "
+		    "owner_id = 'o9'");
 }
 
 static void test_bulk__over_ten_thousand_in_the_background(void **state)
@@ -355,17 +355,18 @@ static void test_bulk__over_ten_thousand_in_the_background(void **state)
 	assert_status(t, "GET", path, NULL, 200);
 	assert_string_equal(testapi_str(t, "status"), "Completed");
 	assert_string_equal(testapi_str(t, "type"), "BulkRevocation");
-	assert_int_equal(json_integer_value(json_object_get(t->json, "result") ?
-						    json_object_get(json_object_get(t->json,
-										    "result"),
-								    "total_revoked") :
-						    NULL),
-			 10050);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(t->json, "progress"),
-							    "done")),
-			 10050);
-	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM managed_certificates WHERE owner_id "
-					  "= 'o9' AND status = 'Revoked'"),
+	assert_int_equal(
+		json_integer_value(json_object_get(t->json, "result")
+					   ? json_object_get(json_object_get(t->json, "result"),
+							     "total_revoked")
+					   : NULL),
+		10050);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(t->json, "progress"), "done")),
+		10050);
+	assert_int_equal(testapi_count(t,
+				       "SELECT COUNT(*) FROM managed_certificates WHERE owner_id "
+				       "= 'o9' AND status = 'Revoked'"),
 			 10050);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM certificate_revocations"), 10050);
 	assert_int_equal(testapi_count(t, REVOKED_EVENTS), events + 10050);

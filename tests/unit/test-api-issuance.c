@@ -92,17 +92,18 @@ static json_int_t work_count(struct testapi *t, const char *agent)
 
 static long long versions(struct testapi *t, const char *id)
 {
-	return testapi_countf(t, "SELECT COUNT(*) FROM certificate_versions WHERE certificate_id = '%s'",
-		      id);
+	return testapi_countf(
+		t, "SELECT COUNT(*) FROM certificate_versions WHERE certificate_id = '%s'", id);
 }
 
 /* the certificate's notification events of type */
 static long long events(struct testapi *t, const char *id, const char *type)
 {
-	return testapi_countf(t,
-		      "SELECT COUNT(*) FROM notification_events WHERE certificate_id = '%s' AND "
-		      "type = '%s'",
-		      id, type);
+	return testapi_countf(
+		t,
+		"SELECT COUNT(*) FROM notification_events WHERE certificate_id = '%s' AND "
+		"type = '%s'",
+		id, type);
 }
 
 /* the stored chain of the certificate's newest version verifies with `openssl verify`
@@ -144,36 +145,37 @@ static void test_api_issuance__server_keygen_issues_and_queues_deployments(void 
 	tick(t, cc_time_now(), 1);
 	/* the job completed, one version, the certificate is Active with its expiry */
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
-				"type = 'Issuance' AND status = 'Completed'",
-				id),
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"type = 'Issuance' AND status = 'Completed'",
+					id),
 			 1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM certificate_versions WHERE "
+			       "certificate_id = '%s' AND length(fingerprint_sha256) = 64 AND "
+			       "key_algorithm = 'ECDSA' AND key_size = 256",
+			       id),
+		1);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s' AND length(fingerprint_sha256) = 64 AND "
-				"key_algorithm = 'ECDSA' AND key_size = 256",
-				id),
-			 1);
-	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
-				"AND status = 'Active' AND expires_at > '2026' AND "
-				"last_renewal_at IS NOT NULL",
-				id),
+					"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
+					"AND status = 'Active' AND expires_at > '2026' AND "
+					"last_renewal_at IS NOT NULL",
+					id),
 			 1);
 	/* one deployment job per mapped target, each for its target's agent */
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
-				"type = 'Deployment' AND status = 'Pending' AND "
-				"((target_id = 'tg1' AND agent_id = 'a1') OR "
-				"(target_id = 'tg2' AND agent_id = 'a2'))",
-				id),
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"type = 'Deployment' AND status = 'Pending' AND "
+					"((target_id = 'tg1' AND agent_id = 'a1') OR "
+					"(target_id = 'tg2' AND agent_id = 'a2'))",
+					id),
 			 2);
 	assert_int_equal(events(t, id, "RenewalSuccess"), 1);
 	assert_int_equal(
 		testapi_countf(t,
-		       "SELECT COUNT(*) FROM server_keys k JOIN certificate_versions "
-		       "v ON v.id = k.certificate_version_id WHERE v.certificate_id = '%s'",
-		       id),
+			       "SELECT COUNT(*) FROM server_keys k JOIN certificate_versions "
+			       "v ON v.id = k.certificate_version_id WHERE v.certificate_id = '%s'",
+			       id),
 		1);
 	verify_with_openssl(t, id, "IP Address:10.1.2.3");
 	verify_with_openssl(t, id, "email:ops@example.com");
@@ -204,17 +206,17 @@ static void test_api_issuance__profile_picks_key_and_caps_ttl(void **state)
 	renew(t, id);
 	tick(t, cc_time_now(), 1);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s' AND key_algorithm = 'RSA' AND "
-				"key_size = 3072",
-				id),
+					"SELECT COUNT(*) FROM certificate_versions WHERE "
+					"certificate_id = '%s' AND key_algorithm = 'RSA' AND "
+					"key_size = 3072",
+					id),
 			 1);
 	/* max_ttl 1 day: the version ends within a day and a minute of now */
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s' AND "
-				"julianday(not_after) - julianday('now') < 1.001",
-				id),
+					"SELECT COUNT(*) FROM certificate_versions WHERE "
+					"certificate_id = '%s' AND "
+					"julianday(not_after) - julianday('now') < 1.001",
+					id),
 			 1);
 	verify_with_openssl(t, id, "TLS Web Server Authentication");
 }
@@ -231,24 +233,24 @@ static void test_api_issuance__failures_retry_then_fail(void **state)
 	tick(t, now, 1);
 	/* back to Pending, later, with the reason */
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
-				"status = 'Pending' AND attempts = 1 AND "
-				"last_error LIKE '%%disabled%%'",
-				id),
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"status = 'Pending' AND attempts = 1 AND "
+					"last_error LIKE '%%disabled%%'",
+					id),
 			 1);
 	tick(t, now + SEC, 0);	    /* not due yet */
 	tick(t, now + 31 * SEC, 1); /* 30 s backoff */
 	tick(t, now + 92 * SEC, 1); /* 60 s more: third and last attempt */
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
-				"status = 'Failed' AND attempts = 3",
-				id),
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"status = 'Failed' AND attempts = 3",
+					id),
 			 1);
 	/* never issued: back to Pending, so that the renewal check may try again later */
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
-				"AND status = 'Pending'",
-				id),
+					"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
+					"AND status = 'Pending'",
+					id),
 			 1);
 	assert_int_equal(events(t, id, "RenewalFailure"), 1);
 	assert_int_equal(versions(t, id), 0);
@@ -311,14 +313,14 @@ static void test_api_issuance__agent_csr_completes_the_waiting_job(void **state)
 	assert_string_equal(testapi_str(t, "status"), "csr_signed");
 	assert_int_equal(strlen(testapi_str(t, "fingerprint_sha256")), 64);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
-				"type = 'Issuance' AND status = 'Completed'",
-				id),
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"type = 'Issuance' AND status = 'Completed'",
+					id),
 			 1);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
-				"type = 'Deployment' AND status = 'Pending'",
-				id),
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"type = 'Deployment' AND status = 'Pending'",
+					id),
 			 2);
 	verify_with_openssl(t, id, "DNS:www.example.com");
 	/* the CSR's key was the agent's: no server key kept */
@@ -345,9 +347,9 @@ static void test_api_issuance__csr_against_the_profile_fails_the_job(void **stat
 	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 400);
 	assert_non_null(strstr(t->body, "not allowed by profile"));
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
-				"status = 'Failed' AND last_error LIKE '%%p-rsa%%'",
-				id),
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"status = 'Failed' AND last_error LIKE '%%p-rsa%%'",
+					id),
 			 1);
 	assert_int_equal(versions(t, id), 0);
 	assert_int_equal(events(t, id, "RenewalFailure"), 1);
@@ -371,9 +373,9 @@ static void test_api_issuance__processor_hands_agent_jobs_over(void **state)
 					  "status = 'AwaitingCSR' AND last_error IS NULL"),
 			 1);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
-				"AND status = 'RenewalInProgress'",
-				id),
+					"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
+					"AND status = 'RenewalInProgress'",
+					id),
 			 1);
 }
 
@@ -407,9 +409,9 @@ static void test_api_issuance__deploy_route_and_agent_reports(void **state)
 	assert_status(t, "POST", path, "{\"status\":\"Running\"}", 200);
 	assert_status(t, "POST", path, "{\"status\":\"Completed\"}", 200);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
-				"AND last_deployment_at IS NOT NULL",
-				id),
+					"SELECT COUNT(*) FROM managed_certificates WHERE id = '%s' "
+					"AND last_deployment_at IS NOT NULL",
+					id),
 			 1);
 	assert_int_equal(events(t, id, "DeploymentSuccess"), 1);
 	/* deploy again on request: tg1 is free now, tg3 still waits */
@@ -449,10 +451,10 @@ static void test_api_issuance__failed_deployment_retries_later(void **state)
 					  "status = 'Failed' AND attempts = 2"),
 			 1);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM notification_events WHERE "
-				"certificate_id = '%s' AND type = 'DeploymentFailure' AND "
-				"message LIKE '%%reload failed%%'",
-				id),
+					"SELECT COUNT(*) FROM notification_events WHERE "
+					"certificate_id = '%s' AND type = 'DeploymentFailure' AND "
+					"message LIKE '%%reload failed%%'",
+					id),
 			 1);
 }
 

@@ -129,35 +129,36 @@ static void test_api_policy_engine__error_refuses_a_server_keygen_job(void **sta
 	tick(t, 1);
 	assert_int_equal(
 		testapi_countf(t,
-		       "SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND status "
-		       "= 'Failed' AND last_error LIKE '%%policy rule ''rsa-only''%%Error%%"
-		       "key algorithm ECDSA is not allowed%%'",
-		       id),
+			       "SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND status "
+			       "= 'Failed' AND last_error LIKE '%%policy rule ''rsa-only''%%Error%%"
+			       "key algorithm ECDSA is not allowed%%'",
+			       id),
 		1);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s'",
-				id),
+					"SELECT COUNT(*) FROM certificate_versions WHERE "
+					"certificate_id = '%s'",
+					id),
 			 0);
 	assert_int_equal(
 		testapi_countf(t,
-		       "SELECT COUNT(*) FROM policy_violations WHERE certificate_id = "
-		       "'%s' AND rule_id = 'rsa-only' AND severity = 'Error' AND message = "
-		       "'key algorithm ECDSA is not allowed'",
-		       id),
+			       "SELECT COUNT(*) FROM policy_violations WHERE certificate_id = "
+			       "'%s' AND rule_id = 'rsa-only' AND severity = 'Error' AND message = "
+			       "'key algorithm ECDSA is not allowed'",
+			       id),
 		1);
 	assert_int_equal(
 		testapi_countf(t,
-		       "SELECT COUNT(*) FROM audit_events WHERE action = "
-		       "'policy_violation' AND resource_id = '%s' AND actor = 'system' AND "
-		       "details LIKE '%%\"rule_id\":\"rsa-only\"%%'",
-		       id),
+			       "SELECT COUNT(*) FROM audit_events WHERE action = "
+			       "'policy_violation' AND resource_id = '%s' AND actor = 'system' AND "
+			       "details LIKE '%%\"rule_id\":\"rsa-only\"%%'",
+			       id),
 		1);
-	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM notification_events WHERE certificate_id = "
-				"'%s' AND type = 'RenewalFailure'",
-				id),
-			 1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM notification_events WHERE certificate_id = "
+			       "'%s' AND type = 'RenewalFailure'",
+			       id),
+		1);
 	/* the violation is listed under its rule */
 	assert_status(t, "GET", POL "/rsa-only/violations", NULL, 200);
 	assert_int_equal(json_integer_value(json_object_get(t->json, "total")), 1);
@@ -178,28 +179,29 @@ static void test_api_policy_engine__warning_is_recorded_once_and_issued(void **s
 	renew(t, id);
 	tick(t, 1);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s'",
-				id),
+					"SELECT COUNT(*) FROM certificate_versions WHERE "
+					"certificate_id = '%s'",
+					id),
 			 2);
 	/* two renewals, the same two findings: stored and audited once each */
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM policy_violations WHERE "
-				"certificate_id = '%s'",
-				id),
+					"SELECT COUNT(*) FROM policy_violations WHERE "
+					"certificate_id = '%s'",
+					id),
 			 2);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM audit_events WHERE action = "
-				"'policy_violation' AND resource_id = '%s'",
-				id),
+					"SELECT COUNT(*) FROM audit_events WHERE action = "
+					"'policy_violation' AND resource_id = '%s'",
+					id),
 			 2);
 	/* and the owner is told of each new one, once */
-	assert_int_equal(testapi_countf(t,
-					"SELECT COUNT(*) FROM notification_events WHERE type = "
-					"'PolicyViolation' AND certificate_id = '%s' AND recipient = "
-					"'o@x.io' AND message LIKE '%%required tag ''app''%%'",
-					id),
-			 1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM notification_events WHERE type = "
+			       "'PolicyViolation' AND certificate_id = '%s' AND recipient = "
+			       "'o@x.io' AND message LIKE '%%required tag ''app''%%'",
+			       id),
+		1);
 	assert_int_equal(testapi_countf(t,
 					"SELECT COUNT(*) FROM notification_events WHERE type = "
 					"'PolicyViolation' AND certificate_id = '%s'",
@@ -223,23 +225,25 @@ static void test_api_policy_engine__max_lifetime_caps_and_refuses(void **state)
 	rule(t, "short", "MaxLifetime", "Error", "{\"max_days\":2}", NULL);
 	renew(t, id);
 	tick(t, 1);
-	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE certificate_id = "
-				"'%s' AND julianday(not_after) - julianday('now') < 2.001",
-				id),
-			 1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM certificate_versions WHERE certificate_id = "
+			       "'%s' AND julianday(not_after) - julianday('now') < 2.001",
+			       id),
+		1);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM policy_violations"), 0);
 	/* a profile asking for 30 days violates it */
 	snprintf(keep, sizeof(keep), "%s",
 		 create_cert(t, "api.example.com", ",\"certificate_profile_id\":\"p-month\""));
 	renew(t, keep);
 	tick(t, 1);
-	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND status "
-				"= 'Failed' AND last_error LIKE '%%lifetime of 30 days exceeds the "
-				"maximum of 2 days%%'",
-				keep),
-			 1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND status "
+			       "= 'Failed' AND last_error LIKE '%%lifetime of 30 days exceeds the "
+			       "maximum of 2 days%%'",
+			       keep),
+		1);
 }
 
 static void test_api_policy_engine__agent_group_scope(void **state)
@@ -256,14 +260,14 @@ static void test_api_policy_engine__agent_group_scope(void **state)
 	renew(t, on_windows);
 	tick(t, 2);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
-				"type = 'Issuance' AND status = 'Failed'",
-				on_linux),
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"type = 'Issuance' AND status = 'Failed'",
+					on_linux),
 			 1);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
-				"type = 'Issuance' AND status = 'Completed'",
-				on_windows),
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"type = 'Issuance' AND status = 'Completed'",
+					on_windows),
 			 1);
 	/* a manual exclude takes a1 out of the group, a manual include puts a2 in */
 	assert_status(t, "PUT", "/api/v1/agent-groups/g-linux/members/a1",
@@ -273,23 +277,23 @@ static void test_api_policy_engine__agent_group_scope(void **state)
 	renew(t, on_windows);
 	tick(t, 2);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
-				"status = 'Completed' AND type IN ('Issuance', 'Renewal')",
-				on_linux),
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"status = 'Completed' AND type IN ('Issuance', 'Renewal')",
+					on_linux),
 			 1);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
-				"status = 'Failed'",
-				on_windows),
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"status = 'Failed'",
+					on_windows),
 			 1);
 	/* a disabled group has no members */
 	assert_status(t, "PUT", "/api/v1/agent-groups/g-linux", "{\"enabled\":false}", 200);
 	renew(t, on_windows);
 	tick(t, 1);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s'",
-				on_windows),
+					"SELECT COUNT(*) FROM certificate_versions WHERE "
+					"certificate_id = '%s'",
+					on_windows),
 			 2);
 }
 
@@ -327,14 +331,16 @@ static void test_api_policy_engine__import_check(void **state)
 	assert_int_equal(out.stored, 0);
 	assert_int_equal(out.violations, 2); /* the lifetime is unknown */
 	cc_db_put(t->app.db, c);
-	assert_int_equal(testapi_countf(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
-				   "'policy_violation' AND actor = 'importer' AND details LIKE "
-				   "'%%\"context\":\"import\"%%'"),
-			 3);
-	assert_int_equal(testapi_countf(t, "SELECT COUNT(*) FROM policy_violations WHERE rule_id = 'corp' "
-				   "AND message = 'name www.example.com is not in an allowed "
-				   "domain'"),
-			 1);
+	assert_int_equal(
+		testapi_countf(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
+				  "'policy_violation' AND actor = 'importer' AND details LIKE "
+				  "'%%\"context\":\"import\"%%'"),
+		3);
+	assert_int_equal(
+		testapi_countf(t, "SELECT COUNT(*) FROM policy_violations WHERE rule_id = 'corp' "
+				  "AND message = 'name www.example.com is not in an allowed "
+				  "domain'"),
+		1);
 	cc_cert_info_release(&ci);
 	cc_obj_release(&cc_cert_version_entity, &v);
 	cc_obj_free(&cc_certificate_entity, m);
@@ -355,22 +361,24 @@ static void test_api_policy_engine__error_refuses_agent_csrs(void **state)
 	assert_non_null(strstr(testapi_str(t, "message"), "policy rule 'big-keys'"));
 	assert_non_null(
 		strstr(testapi_str(t, "message"), "ECDSA key of 256 bits is below the minimum"));
-	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND status "
-				"= 'Failed' AND last_error LIKE '%%big-keys%%'",
-				id),
-			 1);
+	assert_int_equal(
+		testapi_countf(t,
+			       "SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND status "
+			       "= 'Failed' AND last_error LIKE '%%big-keys%%'",
+			       id),
+		1);
 	/* ad hoc (no job waiting): 400 as well; one stored violation, no version */
 	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 400);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM policy_violations WHERE "
-				"certificate_id = '%s'",
-				id),
+					"SELECT COUNT(*) FROM policy_violations WHERE "
+					"certificate_id = '%s'",
+					id),
 			 1);
-	assert_int_equal(testapi_countf(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
-				   "'policy_violation' AND actor = 'api-key-user' AND actor_type = "
-				   "'User'"),
-			 1);
+	assert_int_equal(
+		testapi_countf(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
+				  "'policy_violation' AND actor = 'api-key-user' AND actor_type = "
+				  "'User'"),
+		1);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM certificate_versions"), 0);
 	free(body);
 	/* a P-384 key passes */
@@ -406,9 +414,9 @@ static void test_api_policy_engine__required_san_patterns(void **state)
 	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 202);
 	free(body);
 	assert_int_equal(testapi_countf(t,
-				"SELECT COUNT(*) FROM certificate_versions WHERE "
-				"certificate_id = '%s'",
-				id),
+					"SELECT COUNT(*) FROM certificate_versions WHERE "
+					"certificate_id = '%s'",
+					id),
 			 2);
 }
 

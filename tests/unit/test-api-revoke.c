@@ -18,7 +18,8 @@ static void fixtures(struct testapi *t)
 		"INSERT INTO teams (id, name) VALUES ('t1', 'one');"
 		"INSERT INTO owners (id, name, email, team_id) VALUES ('o1', 'o1', 'o1@x.io', "
 		"'t1');"
-		"INSERT INTO renewal_policies (id, name, renewal_window_days) VALUES ('rp', 'rp', 30);"
+		"INSERT INTO renewal_policies (id, name, renewal_window_days) VALUES ('rp', 'rp', "
+		"30);"
 		"INSERT INTO issuers (id, name, type) VALUES ('i1', 'Local', 'GenericCA');"
 		"INSERT INTO certificate_profiles (id, name, max_ttl_seconds, allow_short_lived) "
 		"VALUES ('p1', 'p1', 0, 0), ('p-short', 'short', 1800, 1)");
@@ -80,9 +81,10 @@ static void test_revoke__seven_steps(void **state)
 					  "issuer_id = 'i1' AND issuer_notified AND reason = "
 					  "'keyCompromise'"),
 			 1);
-	assert_true(testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
-				     "'certificate_revoked' AND resource_id = 'c1' AND details LIKE "
-				     "'%\"serial\":\"a1\"%'") >= 1);
+	assert_true(testapi_count(t,
+				  "SELECT COUNT(*) FROM audit_events WHERE action = "
+				  "'certificate_revoked' AND resource_id = 'c1' AND details LIKE "
+				  "'%\"serial\":\"a1\"%'") >= 1);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM notification_events WHERE type = "
 					  "'Revocation' AND certificate_id = 'c1' AND recipient = "
 					  "'o1@x.io'"),
@@ -276,9 +278,9 @@ static void test_ocsp__rfc6960_get_nonce_and_malformed(void **state)
 	assert_int_equal(testapi_call(t, "GET", path, NULL, ""), 200);
 	resp = save(t, "resp.der");
 	out = NULL;
-	assert_int_equal(testossl_openssl(&out, "ocsp", "-respin", resp, "-resp_text", "-CAfile",
-					  ca, NULL),
-			 0);
+	assert_int_equal(
+		testossl_openssl(&out, "ocsp", "-respin", resp, "-resp_text", "-CAfile", ca, NULL),
+		0);
 	assert_non_null(strstr(out, "Response verify OK"));
 	assert_non_null(strstr(out, "Cert Status: good"));
 	/* the nonce comes back as sent */
