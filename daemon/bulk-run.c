@@ -11,6 +11,7 @@
 #include "libcc/db.h"
 #include "libcc/err.h"
 #include "libcc/job.h"
+#include "libcc/log.h"
 #include "libcc/mem.h"
 #include "libcc/notify.h"
 #include "libcc/repo.h"
@@ -86,8 +87,7 @@ static int load(struct run *r, struct cc_err *err)
 	r->o.actor = json_string_value(json_object_get(p, "actor"));
 	r->o.actor_type = json_string_value(json_object_get(p, "actor_type"));
 	if (!r->o.reason || !r->o.actor || !r->o.actor_type)
-		return cc_err_set(err, CC_E_INTERNAL, "job %s is not a bulk revocation",
-				  r->job_id);
+		return cc_err_set(err, CC_E_INTERNAL, "job %s is not a bulk revocation", r->job_id);
 	r->o.notify = false; /* the owners get one summary each at the end */
 	return 0;
 }
@@ -95,15 +95,15 @@ static int load(struct run *r, struct cc_err *err)
 static int item_set(struct cc_dbc *c, const char *job, int64_t seq, const char *state,
 		    const char *error, struct cc_err *err)
 {
-	return cc_db_exec(c, sql_item_set,
-			  CC_DB_ARGS(CC_DB_TEXT(job), CC_DB_INT(seq), CC_DB_TEXT(state),
-				     CC_DB_TEXT(error)),
-			  NULL, err);
+	return cc_db_exec(
+		c, sql_item_set,
+		CC_DB_ARGS(CC_DB_TEXT(job), CC_DB_INT(seq), CC_DB_TEXT(state), CC_DB_TEXT(error)),
+		NULL, err);
 }
 
 /* one certificate inside the batch transaction; a failure is undone alone */
-static int revoke_item(struct run *r, int64_t seq, const struct api_revoke_row *row,
-		       bool *revoked, struct cc_err *err)
+static int revoke_item(struct run *r, int64_t seq, const struct api_revoke_row *row, bool *revoked,
+		       struct cc_err *err)
 {
 	struct cc_err why = CC_ERR_INIT;
 	enum api_revoke_verdict v = api_revoke_check(row, &why);
@@ -169,8 +169,55 @@ static void tell_issuers(struct run *r, const struct cc_dbres *res, const bool *
 	free(told);
 }
 
-/* 1: a batch was done, 0: nothing was left, 2: the job is no longer ours, -1: failure */
-static int batch(struct run *r, struct cc_err *err)
+/* the eligible rows of the batch revoked together (api_revoke_apply_many); those revoked
+ * or archived meanwhile fail as they would one by one. -1: the caller rolls back */
+static int revoke_together(struct run *r, const struct cc_dbres *res, bool *revoked,
+			   struct cc_err *err)
+{
+	struct api_revoke_row *rows = cc_xcalloc((size_t)res->nrows + 1, sizeof(*rows));
+	bool *applied = cc_xcalloc((size_t)res->nrows + 1, sizeof(*applied));
+	int *at = cc_xcalloc((size_t)res->nrows + 1, sizeof(*at)), rc = 0;
+	size_t n = 0;
+
+	for (int i = 0; i < res->nrows && rc == 0; i++) {
+		struct cc_err why = CC_ERR_INIT;
+		int64_t seq = cc_dbres_int(res, i, 0);
+		enum api_revoke_verdict v;
+
+		api_revoke_row_at(res, i, 2, cc_dbres_str(res, i, 1), &rows[n]);
+		v = api_revoke_check(&rows[n], &why);
+		if (v == API_REVOKE_OK)
+			at[n++] = i;
+		else
+			rc = item_set(r->c, r->job_id, seq,
+				      v == API_REVOKE_ALREADY_REVOKED || v == API_REVOKE_ARCHIVED
+					      ? "skipped"
+					      : "failed",
+				      why.msg, err);
+	}
+	if (rc == 0)
+		rc = api_revoke_apply_many(r->c, rows, n, &r->o, applied, err);
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		char msg[300];
+
+		revoked[at[k]] = applied[k];
+		if (applied[k])
+			continue;
+		snprintf(msg, sizeof(msg), "certificate %s was revoked or archived meanwhile",
+			 rows[k].cert_id);
+		rc = item_set(r->c, r->job_id, cc_dbres_int(res, at[k], 0), "failed", msg, err);
+	}
+	free(rows);
+	free(applied);
+	free(at);
+	return rc;
+}
+
+/* 1: a batch was done, 0: nothing was left, 2: the job is no longer ours, -1: failure.
+ * The batch's certificates are revoked together; when that fails, the batch is redone one
+ * certificate at a time (one_by_one), each in a savepoint, so that a failure is undone
+ * alone and recorded on its item. */
+static int batch(struct run *r, bool one_by_one, struct cc_err *err)
 {
 	struct cc_dbres res = CC_DBRES_INIT, up = CC_DBRES_INIT;
 	bool *revoked = NULL;
@@ -187,7 +234,16 @@ static int batch(struct run *r, struct cc_err *err)
 		goto out;
 	}
 	revoked = cc_xcalloc((size_t)res.nrows, sizeof(*revoked));
-	for (int i = 0; i < res.nrows; i++) {
+	if (!one_by_one && revoke_together(r, &res, revoked, err) < 0) {
+		cc_db_rollback(r->c);
+		cc_log_kv(r->app->log, CC_LOG_WARN, "bulk revocation batch redone one by one",
+			  "job", r->job_id, "error", err->msg, (const char *)NULL);
+		cc_err_clear(err);
+		free(revoked);
+		cc_dbres_release(&res);
+		return batch(r, true, err);
+	}
+	for (int i = 0; one_by_one && i < res.nrows; i++) {
 		struct api_revoke_row row;
 
 		api_revoke_row_at(&res, i, 2, cc_dbres_str(&res, i, 1), &row);
@@ -323,7 +379,8 @@ static int finish(struct run *r, struct cc_err *err)
 	if (cc_db_exec(r->c, sql_finish,
 		       CC_DB_ARGS(CC_DB_TEXT(r->job_id), CC_DB_TEXT(status), CC_DB_JSON(text),
 				  CC_DB_TIME(r->o.now),
-				  CC_DB_TEXT(*status == 'F' ? "no certificate could be revoked" : NULL),
+				  CC_DB_TEXT(*status == 'F' ? "no certificate could be revoked"
+							    : NULL),
 				  CC_DB_TEXT(r->owner)),
 		       &up, err) < 0)
 		goto fail;
@@ -357,7 +414,7 @@ int api_bulk_run(struct api_app *app, struct cc_dbc *c, const char *job_id, cons
 	struct run r = { .app = app, .c = c, .job_id = job_id, .owner = owner };
 	int rc = load(&r, err), b = 1;
 
-	while (rc == 0 && (b = batch(&r, err)) == 1)
+	while (rc == 0 && (b = batch(&r, false, err)) == 1)
 		if (deadline && cc_time_now() > deadline)
 			break;
 	if (rc == 0 && b < 0)
@@ -370,8 +427,7 @@ int api_bulk_run(struct api_app *app, struct cc_dbc *c, const char *job_id, cons
 	return rc;
 }
 
-int api_bulk_release(struct cc_dbc *c, const char *job_id, const char *owner,
-		     struct cc_err *err)
+int api_bulk_release(struct cc_dbc *c, const char *job_id, const char *owner, struct cc_err *err)
 {
 	return cc_db_exec(c, sql_release, CC_DB_ARGS(CC_DB_TEXT(job_id), CC_DB_TEXT(owner)), NULL,
 			  err);
@@ -381,10 +437,10 @@ int api_bulk_claim(struct cc_dbc *c, const char *owner, int64_t now, char **job_
 		   struct cc_err *err)
 {
 	struct cc_dbres r = CC_DBRES_INIT;
-	int rc = cc_db_exec(c, sql_claim[cc_dbc_engine(c)],
-			    CC_DB_ARGS(CC_DB_TIME(now), CC_DB_TEXT(owner),
-				       CC_DB_TIME(now + API_BULK_LEASE)),
-			    &r, err);
+	int rc = cc_db_exec(
+		c, sql_claim[cc_dbc_engine(c)],
+		CC_DB_ARGS(CC_DB_TIME(now), CC_DB_TEXT(owner), CC_DB_TIME(now + API_BULK_LEASE)),
+		&r, err);
 
 	if (rc == 0 && !r.nrows)
 		rc = cc_err_set(err, CC_E_NOTHING, "no bulk revocation is waiting");

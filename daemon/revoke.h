@@ -54,6 +54,14 @@ struct api_revoke_opts {
 int api_revoke_apply(struct cc_dbc *c, const struct api_revoke_row *row,
 		     const struct api_revoke_opts *o, struct cc_err *err);
 
+/* api_revoke_apply for n eligible rows at once, with o->notify false (bulk batches): one
+ * UPDATE, one INSERT of revocation records and one INSERT of audit events for all of them,
+ * so that each statement (and SQLite's statement journal) runs once per batch, not once
+ * per certificate. applied[i] says which rows it revoked; the others were revoked or
+ * archived meanwhile. On an error nothing is undone: the caller rolls back. */
+int api_revoke_apply_many(struct cc_dbc *c, const struct api_revoke_row *rows, size_t n,
+			  const struct api_revoke_opts *o, bool *applied, struct cc_err *err);
+
 /* after the commit: issuer_id is told of serials[0..n) (best effort) and those it took
  * are recorded in issuer_notified; told[i] says which. Failures are logged, the last one
  * left in err */
