@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run-all.sh — run every certctl benchmark and collect the RESULT lines.
-#   bench/run-all.sh                    every script (about 15 minutes on 2 cores)
+#   bench/run-all.sh                    every script (about 25 minutes on 2 cores)
 #   ONLY="02" bench/run-all.sh          just those (by number prefix)
 #   RUNS=5 WRK_DURATION=15s bench/run-all.sh   (every knob of lib/common.sh works)
 #   PERF=1 bench/run-all.sh             03 and 04 add an uncounted run under perf record;
@@ -76,5 +76,6 @@ want 01 && run 01-api
 want 02 && run 02-footprint
 want 03 && run 03-issue
 want 04 && run 04-fleet
+want 05 && run 05-revocation
 log "results: $OUT/results.txt ($(grep -c '^RESULT' "$OUT/results.txt") RESULT lines)"
 ! grep -q '^FAILED' "$OUT/results.txt"
