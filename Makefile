@@ -5,7 +5,7 @@ DESTDIR ?=
 SANITIZE ?=
 CC ?= cc
 
-PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl
+PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl readline
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -8,9 +8,9 @@
 static const struct cc_opt opts[] = { CC_OPT_END };
 
 static const struct cc_subcmd topics[] = {
-	{ "exit-codes", "exit statuses of every command", NULL },
-	{ "environment", "every CERTCTL_* variable with its default", NULL },
-	{ NULL, NULL, NULL },
+	{ .name = "exit-codes", .summary = "exit statuses of every command" },
+	{ .name = "environment", .summary = "every CERTCTL_* variable with its default" },
+	{ .name = NULL },
 };
 
 const struct cc_cmd_info cmd_help_info = {
@@ -28,7 +28,7 @@ static void list_commands(FILE *out)
 		     "deployment and revocation.\n\ncommands:\n");
 	for (const struct cc_cmd *c = cc_commands; c->name; c++)
 		if (!(c->flags & CMD_HIDDEN))
-			fprintf(out, "  %-12s %s\n", c->name, c->summary);
+			fprintf(out, "  %-14s %s\n", c->name, c->summary);
 	fprintf(out, "\nRun 'certctl help <command>' or 'certctl <command> --help' for details,\n"
 		     "'certctl help environment' for configuration variables and\n"
 		     "'certctl help exit-codes' for exit statuses.\n");
