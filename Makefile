@@ -96,10 +96,12 @@ run: deps all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man7 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/certctl
 	@for l in $(LINKS); do ln -sf certctl $(DESTDIR)$(PREFIX)/bin/$$l; done
 	install -m 0644 $(O)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(O)/man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 	install -m 0644 completions/certctl.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/certctl
 	install -d $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
@@ -111,6 +113,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/certctl $(LINKS:%=$(DESTDIR)$(PREFIX)/bin/%)
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/certctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/certctl-*.1
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man7/certctl.7
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/certctl
 	rm -f $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_certctl
 	rm -f $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/certctl.fish

@@ -233,7 +233,7 @@ int cli_verb_help(const struct cc_cmd *cmd, const char *name, FILE *out)
 	const struct cc_subcmd *verb = cli_verb_find(cmd, name);
 	struct cli_verb_cmd vc;
 
-	if (!verb || !verb->run)
+	if (!cmd->info->subs || !cmd->info->subs->run || !verb)
 		return -1;
 	cli_verb_cmd_init(&vc, cmd, verb);
 	cc_cmd_print_help(&vc.cmd, out);

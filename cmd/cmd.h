@@ -103,6 +103,9 @@ int cc_usage_error(const struct cc_cmd *cmd, const char *fmt, ...) CC_PRINTF(2, 
 /* prints "certctl: message" (+ hint) and returns the exit status of the error code */
 int cc_cmd_fail(struct cc_ctx *ctx, const struct cc_err *err);
 
+/* the meaning of each exit status, 0 to 4, NULL-terminated (help exit-codes, man pages) */
+extern const char *const cc_exit_codes[];
+
 /* opens the configured database (default: SQLite file under the data dir) */
 struct cc_db *cc_ctx_open_db(struct cc_ctx *ctx, struct cc_err *err);
 char *cc_ctx_database_url(struct cc_ctx *ctx, struct cc_err *err);

@@ -228,10 +228,11 @@ void cli_print_table(struct cli *c, const json_t *items, const struct cli_col *c
 void cli_label(const char *key, struct cc_buf *out)
 {
 	static const char *const words[][2] = {
-		{ "id", "ID" },	    { "ip", "IP" },	{ "os", "OS" },	    { "url", "URL" },
-		{ "csr", "CSR" },   { "pem", "PEM" },	{ "ttl", "TTL" },   { "ca", "CA" },
-		{ "dn", "DN" },	    { "sans", "SANs" }, { "ekus", "EKUs" }, { "api", "API" },
-		{ "cidr", "CIDR" }, { "crl", "CRL" },	{ "ms", "(ms)" },   { "sha256", "SHA-256" },
+		{ "id", "ID" },		 { "ip", "IP" },     { "os", "OS" },	 { "url", "URL" },
+		{ "csr", "CSR" },	 { "pem", "PEM" },   { "ttl", "TTL" },	 { "ca", "CA" },
+		{ "dn", "DN" },		 { "sans", "SANs" }, { "ekus", "EKUs" }, { "api", "API" },
+		{ "cidr", "CIDR" },	 { "crl", "CRL" },   { "ids", "IDs" },	 { "ms", "(ms)" },
+		{ "sha256", "SHA-256" },
 	};
 	struct cc_strv w = CC_STRV_INIT;
 
