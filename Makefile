@@ -76,6 +76,12 @@ $(O)/tests/%: $(O)/obj/tests/unit/%.o $(UNIT_HELPER_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJ) -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LDLIBS) -lcmocka
 
+# the CLI's pure modules (layout, flags to queries, word splitting) are unit-tested too
+CLI_UNIT_OBJ := $(patsubst %,$(O)/obj/cmd/%.o,table cli-query shell-words placeholder)
+$(O)/tests/test-cli: $(O)/obj/tests/unit/test-cli.o $(CLI_UNIT_OBJ) $(UNIT_HELPER_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(CLI_UNIT_OBJ) $(UNIT_HELPER_OBJ) -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LDLIBS) -lcmocka
+
 unit: $(UNIT_BIN)
 
 # the whole suite: unit tests on SQLite and PostgreSQL, BATS, then the sanitizer build

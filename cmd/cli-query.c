@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cmd/cli.h"
 #include "libcc/err.h"
+#include "libcc/strv.h"
 #include "libcc/time.h"
 #include "libcc/banned.h"
 
@@ -140,4 +141,23 @@ int cli_body_build(const struct cc_opt *opts, const struct cc_optv *ov,
 		free(k);
 	}
 	return 0;
+}
+
+void cli_usage_args(const char *usage, int *min, int *max)
+{
+	struct cc_strv w = CC_STRV_INIT;
+
+	*min = *max = 0;
+	cc_strv_split(&w, usage ? usage : "", ' ');
+	for (size_t i = 0; i < w.n; i++) {
+		if (!*w.v[i] || !strcmp(w.v[i], "[options]") || w.v[i][0] == '-')
+			continue;
+		if (strstr(w.v[i], "..."))
+			*max = -1;
+		else if (*max >= 0)
+			(*max)++;
+		if (w.v[i][0] != '[')
+			(*min)++;
+	}
+	cc_strv_release(&w);
 }

@@ -89,25 +89,6 @@ void cli_verb_cmd_release(struct cli_verb_cmd *vc)
 	memset(vc, 0, sizeof(*vc));
 }
 
-void cli_usage_args(const char *usage, int *min, int *max)
-{
-	struct cc_strv w = CC_STRV_INIT;
-
-	*min = *max = 0;
-	cc_strv_split(&w, usage ? usage : "", ' ');
-	for (size_t i = 0; i < w.n; i++) {
-		if (!*w.v[i] || !strcmp(w.v[i], "[options]") || w.v[i][0] == '-')
-			continue;
-		if (strstr(w.v[i], "..."))
-			*max = -1;
-		else if (*max >= 0)
-			(*max)++;
-		if (w.v[i][0] != '[')
-			(*min)++;
-	}
-	cc_strv_release(&w);
-}
-
 static int unknown_verb(const struct cc_cmd *cmd, const char *name)
 {
 	const char *best = NULL;
