@@ -103,9 +103,12 @@ int cli_ocsp_check(struct cli *c)
 	OCSP_BASICRESP *bs = NULL;
 	OCSP_SINGLERESP *single;
 	char *got = NULL;
-	int rc = cli_request(c, "GET", c->path, NULL, &r), st;
+	const char *serial = c->ov.pos.v[1];
+	int rc, st;
 
-	if (rc)
+	if (!*serial || strspn(serial, "0123456789abcdefABCDEF") != strlen(serial))
+		return cc_usage_error(c->ctx->cmd, "SERIAL must be hexadecimal, not '%s'", serial);
+	if ((rc = cli_request(c, "GET", c->path, NULL, &r)))
 		return rc;
 	p = (const unsigned char *)r.body.buf;
 	resp = d2i_OCSP_RESPONSE(NULL, &p, (long)r.body.len);

@@ -80,7 +80,9 @@ _complete() {
 	[ -z "$bad" ] || fail "$bad"
 	# a partial word narrows the list
 	out=$(_complete ag)
-	assert_equal "$out" agent
+	assert_equal "$out" $'agent\nagents\nagent-groups'
+	out=$(_complete sta)
+	assert_equal "$out" status
 }
 
 # every verb of a resource command (certs list, jobs cancel ...) with each of its options:

@@ -10,9 +10,19 @@ teardown() { polite_teardown; }
 setup() {
 	common_setup
 	cli_serve
-	# a certificate of the Local CA with a version: issued by the demo data set
-	CERT=$(certctl certs list --issuer-id iss-local --status Active -q | head -1)
-	[ -n "$CERT" ] || skip "no active Local CA certificate in the demo data"
+	# three certificates with an issued version: imported, renewed by the Local CA
+	local i
+	for i in 1 2 3; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+			-subj "/CN=rv$i.example.com" -addext basicConstraints=critical,CA:FALSE -keyout "$TEST_DIR/k$i.pem" \
+			-out "$TEST_DIR/rv$i.pem" 2>/dev/null || fail "openssl"
+	done
+	certctl import --owner o-alice --team t-platform --issuer iss-local \
+		"$TEST_DIR"/rv[123].pem >/dev/null || fail "import failed"
+	mapfile -t WITH_VERSION < <(certctl certs list --all -o json |
+		jq -r '.data[] | select(.common_name | startswith("rv")) | .id' | sort)
+	[ "${#WITH_VERSION[@]}" = 3 ] || fail "imported: ${WITH_VERSION[*]}"
+	CERT=${WITH_VERSION[0]}
 	SERIAL=$(certctl certs versions "$CERT" -o json | jq -r '.data[0].serial_number')
 }
 
@@ -38,11 +48,21 @@ setup() {
 	run certctl certs bulk-revoke --owner-id o-alice </dev/null
 	assert_failure 2
 	assert_output --partial 'pass --yes'
-	run certctl certs bulk-revoke --owner-id o-alice --reason superseded --yes
+	run certctl certs bulk-revoke "${WITH_VERSION[1]}" "${WITH_VERSION[2]}" --reason superseded --yes
 	assert_success
 	assert_line 'Bulk revocation complete:'
-	assert_line --regexp '^  Revoked: [1-9][0-9]*$'
+	assert_line '  Revoked: 2'
 	assert_line '  Failed:  0'
+	# by owner: certificates without a version fail, each named on stderr, exit 1
+	run certctl certs bulk-revoke --owner-id o-alice --yes
+	local failed
+	failed=$(sed -n 's/^  Failed:  //p' <<<"$output")
+	if [ "$failed" -gt 0 ]; then
+		assert_failure 1
+		assert_output --regexp 'certctl certs bulk-revoke: [^:]+: '
+	else
+		assert_success
+	fi
 	run certctl certs bulk-revoke --owner-id o-nobody --yes -o json
 	assert_failure 3
 	jq -e '.total_matched == 0' <<<"$output"

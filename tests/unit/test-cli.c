@@ -225,9 +225,9 @@ static void test_cli__shell_words(void **state)
 	struct cc_strv w = CC_STRV_INIT;
 
 	(void)state;
-	assert_int_equal(cc_shell_split("  certs list --status 'Expiring soon' a\\ b \"x\\\"y\" # c",
-					&w),
-			 0);
+	assert_int_equal(
+		cc_shell_split("  certs list --status 'Expiring soon' a\\ b \"x\\\"y\" # c", &w),
+		0);
 	assert_int_equal(w.n, 6);
 	assert_string_equal(w.v[3], "Expiring soon");
 	assert_string_equal(w.v[4], "a b");
@@ -244,10 +244,10 @@ static void test_cli__shell_words(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cli__layout),	cmocka_unit_test(test_cli__text),
-		cmocka_unit_test(test_cli__cells),	cmocka_unit_test(test_cli__time_arg),
-		cmocka_unit_test(test_cli__query),	cmocka_unit_test(test_cli__body),
-		cmocka_unit_test(test_cli__usage),	cmocka_unit_test(test_cli__shell_words),
+		cmocka_unit_test(test_cli__layout), cmocka_unit_test(test_cli__text),
+		cmocka_unit_test(test_cli__cells),  cmocka_unit_test(test_cli__time_arg),
+		cmocka_unit_test(test_cli__query),  cmocka_unit_test(test_cli__body),
+		cmocka_unit_test(test_cli__usage),  cmocka_unit_test(test_cli__shell_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
