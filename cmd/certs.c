@@ -27,15 +27,6 @@ static const struct cli_col version_cols[] = {
 	{ NULL, NULL, 0 },
 };
 
-static const struct cli_col target_cols[] = {
-	{ "ID", "id", CELL_ID },
-	{ "NAME", "name", CELL_TEXT },
-	{ "TYPE", "type", CELL_TEXT },
-	{ "AGENT", "agent_id", CELL_TEXT },
-	{ "ENABLED", "enabled", CELL_BOOL },
-	{ NULL, NULL, 0 },
-};
-
 static const struct cc_opt list_opts[] = {
 	CLI_LIST_OPTS,
 	{ "status", 0, "STATUS", "only this status (Active, Expiring, Expired, Revoked ...)", -1 },
@@ -79,12 +70,7 @@ static const char *const renames[][2] = {
 	{ NULL, NULL },
 };
 
-static const struct cc_opt page_opts[] = {
-	{ "page", 0, "N", "page number (default 1)", -1 },
-	{ "per-page", 0, "N", "items per page (default 50)", -1 },
-	{ "all", 'a', NULL, "follow every page and print all items", -1 },
-	CC_OPT_END,
-};
+static const struct cc_opt page_opts[] = { CLI_PAGE_OPTS, CC_OPT_END };
 static const struct cc_opt deploy_opts[] = {
 	{ "target-id", 0, "TARGET", "only this target", -1 },
 	CC_OPT_END,
@@ -132,7 +118,7 @@ static const struct cc_subcmd verbs[] = {
 	{ "versions", "list the issued versions", "CERT", page_opts, cli_list, P "/{id}/versions",
 	  version_cols },
 	{ "deployments", "list the targets a certificate is deployed to", "CERT", NULL, cli_list,
-	  P "/{id}/deployments", target_cols },
+	  P "/{id}/deployments", cli_target_cols },
 	{ "export", "the newest version as PEM (or PKCS#12)", "CERT", export_opts, cli_export,
 	  P "/{id}/export/pem", NULL },
 	{ .name = NULL },

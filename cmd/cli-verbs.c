@@ -143,21 +143,28 @@ static int list_all(struct cli *c, const char *query)
 	return 0;
 }
 
+int cli_query(struct cli *c, struct cc_buf *q)
+{
+	const char *bad;
+
+	if (cli_query_build(c->verb->opts, &c->ov, c->now, q, &bad) == 0)
+		return 0;
+	cc_buf_release(q);
+	return cc_usage_error(c->ctx->cmd,
+			      "--%s: expected an RFC 3339 time, YYYY-MM-DD, or +/-DURATION from "
+			      "now such as +30d or -12h",
+			      bad);
+}
+
 int cli_list(struct cli *c)
 {
 	struct cc_buf q = CC_BUF_INIT;
-	const char *bad;
 	json_t *reply = NULL, *items;
 	json_int_t total;
 	int rc;
 
-	if (cli_query_build(c->verb->opts, &c->ov, c->now, &q, &bad) < 0) {
-		cc_buf_release(&q);
-		return cc_usage_error(c->ctx->cmd,
-				      "--%s: expected an RFC 3339 time, YYYY-MM-DD, or +/-DURATION "
-				      "from now such as +30d or -12h",
-				      bad);
-	}
+	if ((rc = cli_query(c, &q)))
+		return rc;
 	if (verb_opt(c, "all")) {
 		if (verb_opt(c, "page"))
 			rc = cc_usage_error(c->ctx->cmd, "--all and --page exclude each other");
@@ -177,8 +184,10 @@ int cli_list(struct cli *c)
 	} else {
 		char *path = cc_xasprintf("%s%s", c->path, q.buf);
 		if (!(rc = cli_json(c, "GET", path, NULL, &reply))) {
+			json_t *none = json_array();
 			items = list_items(reply, &total);
-			print_list(c, items ? items : json_array(), total);
+			print_list(c, items ? items : none, total);
+			json_decref(none);
 		}
 		free(path);
 	}

@@ -140,6 +140,8 @@ int cli_delete(struct cli *c); /* DELETE */
 /* sends a request to c->path and prints: the API's JSON, the id (--quiet), or the message
  * (done: {id} stands for the first argument) and the details of the reply */
 int cli_send(struct cli *c, const char *method, json_t *body, const char *done);
+/* the query string of the verb's options in q; else the exit status of the usage error */
+int cli_query(struct cli *c, struct cc_buf *q);
 /* every item of the list at c->path + query (cursor or pages), with a progress bar */
 int cli_fetch_all(struct cli *c, const char *query, json_t **all);
 int cli_action(struct cli *c); /* POST, body from the options; data: message, {id} */
@@ -171,6 +173,15 @@ int cli_discover_claim(struct cli *c); /* discover claim (operations.c) */
 	{                                                                                              \
 		"delete", "delete " one, ID, NULL, cli_delete, path "/{id}", NULL                      \
 	}
+/* paging only, for lists without filters */
+#define CLI_PAGE_OPTS                                                                              \
+	{ "page", 0, "N", "page number (default 1)", -1 },                                         \
+		{ "per-page", 0, "N", "items per page (default 50)", -1 },                         \
+	{                                                                                          \
+		"all", 'a', NULL, "follow every page and print all items", -1                      \
+	}
+/* the columns of deployment targets (targets list, certs deployments) */
+extern const struct cli_col cli_target_cols[];
 #define CLI_DATA_OPT                                                                               \
 	{                                                                                          \
 		"data", 'd', "JSON", "request body: JSON text, @FILE or @- (stdin)", -1            \

@@ -49,7 +49,7 @@ static const struct cc_subcmd issuer_verbs[] = {
 CLI_COMMAND(issuers, "Certificate authorities the certificates are issued by.", issuer_verbs)
 
 /* ---- targets ---- */
-static const struct cli_col target_cols[] = {
+const struct cli_col cli_target_cols[] = {
 	{ "ID", "id", CELL_ID },
 	{ "NAME", "name", CELL_TEXT },
 	{ "TYPE", "type", CELL_TEXT },
@@ -77,7 +77,7 @@ static const struct cc_opt target_write[] = {
 };
 static const struct cc_subcmd target_verbs[] = {
 	CLI_CRUD("/api/v1/targets", "TARGET", "deployment targets", "target", target_list,
-		 target_cols, target_write),
+		 cli_target_cols, target_write),
 	{ "test", "check that the target's agent is reachable", "TARGET", NULL, cli_action,
 	  "/api/v1/targets/{id}/test", "target {id}: connection test" },
 	{ .name = NULL },
@@ -153,12 +153,7 @@ static const struct cc_opt policy_write[] = {
 	CLI_DATA_OPT,
 	CC_OPT_END,
 };
-static const struct cc_opt page_opts[] = {
-	{ "page", 0, "N", "page number (default 1)", -1 },
-	{ "per-page", 0, "N", "items per page (default 50)", -1 },
-	{ "all", 'a', NULL, "follow every page and print all items", -1 },
-	CC_OPT_END,
-};
+static const struct cc_opt page_opts[] = { CLI_PAGE_OPTS, CC_OPT_END };
 static const struct cc_subcmd policy_verbs[] = {
 	CLI_CRUD("/api/v1/policies", "POLICY", "policy rules", "policy rule", policy_list,
 		 policy_cols, policy_write),

@@ -6,13 +6,6 @@
 #include "cmd/cli.h"
 #include "libcc/banned.h"
 
-#define PAGE_OPTS                                                                                  \
-	{ "page", 0, "N", "page number (default 1)", -1 },                                         \
-		{ "per-page", 0, "N", "items per page (default 50)", -1 },                         \
-	{                                                                                          \
-		"all", 'a', NULL, "follow every page and print all items", -1                      \
-	}
-
 /* ---- agents ---- */
 static const struct cli_col agent_cols[] = {
 	{ "ID", "id", CELL_ID },
@@ -175,7 +168,7 @@ static const struct cc_opt found_list[] = {
 	CC_OPT_END,
 };
 static const struct cc_opt scan_list[] = {
-	PAGE_OPTS,
+	CLI_PAGE_OPTS,
 	{ "agent-id", 0, "AGENT", "only scans of this agent", -1 },
 	CC_OPT_END,
 };
@@ -225,19 +218,14 @@ int cli_audit_export(struct cli *c)
 	static const char *const keys[] = { "id",     "timestamp",     "actor",	      "actor_type",
 					    "action", "resource_type", "resource_id", "details" };
 	struct cc_buf q = CC_BUF_INIT, out = CC_BUF_INIT;
-	const char *bad, *file = cc_opt_get(c->ctx->cmd, &c->ov, "output");
+	const char *file = cc_opt_get(c->ctx->cmd, &c->ov, "output");
 	bool csv = cc_opt_isset(c->ctx->cmd, &c->ov, "csv");
 	json_t *all = NULL, *e;
 	size_t i;
 	int rc;
 
-	if (cli_query_build(c->verb->opts, &c->ov, c->now, &q, &bad) < 0) {
-		cc_buf_release(&q);
-		return cc_usage_error(c->ctx->cmd,
-				      "--%s: expected an RFC 3339 time, YYYY-MM-DD "
-				      "or +/-DURATION from now",
-				      bad);
-	}
+	if ((rc = cli_query(c, &q)))
+		return rc;
 	/* --csv and --output are ours, not the server's */
 	rc = cli_fetch_all(c, q.buf, &all);
 	cc_buf_release(&q);

@@ -79,8 +79,8 @@ _complete() {
 	done
 	[ -z "$bad" ] || fail "$bad"
 	# a partial word narrows the list
-	out=$(_complete ag)
-	assert_equal "$out" $'agent\nagents\nagent-groups'
+	out=$(_complete ag | sort)
+	assert_equal "$out" $'agent\nagent-groups\nagents'
 	out=$(_complete sta)
 	assert_equal "$out" status
 }
