@@ -5,7 +5,7 @@ DESTDIR ?=
 SANITIZE ?=
 CC ?= cc
 
-PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl
+PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl readline
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -76,6 +76,12 @@ $(O)/tests/%: $(O)/obj/tests/unit/%.o $(UNIT_HELPER_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_HELPER_OBJ) -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LDLIBS) -lcmocka
 
+# the CLI's pure modules (layout, flags to queries, word splitting) are unit-tested too
+CLI_UNIT_OBJ := $(patsubst %,$(O)/obj/cmd/%.o,table cli-query shell-words placeholder)
+$(O)/tests/test-cli: $(O)/obj/tests/unit/test-cli.o $(CLI_UNIT_OBJ) $(UNIT_HELPER_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(CLI_UNIT_OBJ) $(UNIT_HELPER_OBJ) -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive $(LDLIBS) -lcmocka
+
 unit: $(UNIT_BIN)
 
 # the whole suite: unit tests on SQLite and PostgreSQL, BATS, then the sanitizer build
@@ -96,10 +102,12 @@ run: deps all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man7 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/certctl
 	@for l in $(LINKS); do ln -sf certctl $(DESTDIR)$(PREFIX)/bin/$$l; done
 	install -m 0644 $(O)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(O)/man/*.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 	install -m 0644 completions/certctl.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/certctl
 	install -d $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
@@ -111,6 +119,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/certctl $(LINKS:%=$(DESTDIR)$(PREFIX)/bin/%)
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/certctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/certctl-*.1
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man7/certctl.7
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/certctl
 	rm -f $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_certctl
 	rm -f $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/certctl.fish

@@ -27,10 +27,18 @@ struct cc_opt {
 		NULL, 0, NULL, NULL, -1                                                            \
 	}
 
+struct cli;
+
+/* a subcommand (verb) of a command. Resource commands (certs, jobs ...) also give its
+ * options, handler and API path; help, man pages, completion and the shell read them. */
 struct cc_subcmd {
 	const char *name;
 	const char *summary;
-	const char *usage; /* arguments after the subcommand name */
+	const char *usage;	    /* arguments after the subcommand name */
+	const struct cc_opt *opts;  /* options of this verb only, NULL = none */
+	int (*run)(struct cli *cl); /* the handler of a resource verb (cmd/cli.h) */
+	const char *path;	    /* API path; {x} takes the next argument */
+	const void *data;	    /* columns, field renames ... for run */
 };
 
 struct cc_cmd_info {
@@ -60,11 +68,15 @@ struct cc_cmd {
 #define CC_CMD(name, link, flags, summary)                                                         \
 	int cmd_##name(int argc, char **argv, struct cc_ctx *ctx);                                 \
 	extern const struct cc_cmd_info cmd_##name##_info;
+#define CC_CMDN(ident, name, link, flags, summary) CC_CMD(ident, link, flags, summary)
 #include "cmd/commands.def"
+#undef CC_CMDN
 #undef CC_CMD
 
 extern const struct cc_cmd cc_commands[];
 const struct cc_cmd *cc_cmd_find(const char *name);
+/* runs a command with a fresh context (configuration loaded for CMD_CFG); argv[0] is its name */
+int cc_cmd_run(const struct cc_cmd *cmd, int argc, char **argv);
 
 /* parsed options: values indexed like the opts[] table, plus positionals */
 struct cc_optv {
@@ -80,6 +92,7 @@ void cc_optv_release(struct cc_optv *ov);
 /* the start of every command: parses the options; false when the command is done already
  * (--help printed: *rc = 0, or a usage error: *rc = 2), with ov released */
 bool cc_cmd_start(struct cc_ctx *ctx, int argc, char **argv, struct cc_optv *ov, int *rc);
+const struct cc_opt *cc_opt_find(const struct cc_opt *opts, const char *name);
 const char *cc_opt_get(const struct cc_cmd *cmd, const struct cc_optv *ov, const char *name);
 bool cc_opt_isset(const struct cc_cmd *cmd, const struct cc_optv *ov, const char *name);
 /* applies options that override configuration keys, then validates the configuration */
@@ -89,6 +102,9 @@ void cc_cmd_print_help(const struct cc_cmd *cmd, FILE *out);
 int cc_usage_error(const struct cc_cmd *cmd, const char *fmt, ...) CC_PRINTF(2, 3);
 /* prints "certctl: message" (+ hint) and returns the exit status of the error code */
 int cc_cmd_fail(struct cc_ctx *ctx, const struct cc_err *err);
+
+/* the meaning of each exit status, 0 to 4, NULL-terminated (help exit-codes, man pages) */
+extern const char *const cc_exit_codes[];
 
 /* opens the configured database (default: SQLite file under the data dir) */
 struct cc_db *cc_ctx_open_db(struct cc_ctx *ctx, struct cc_err *err);

@@ -14,8 +14,8 @@ static const struct cc_opt opts[] = {
 };
 
 static const struct cc_subcmd subs[] = {
-	{ "show", "print the effective configuration (secrets redacted)", NULL },
-	{ NULL, NULL, NULL },
+	{ .name = "show", .summary = "print the effective configuration (secrets redacted)" },
+	{ .name = NULL },
 };
 
 const struct cc_cmd_info cmd_config_info = {

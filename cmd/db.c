@@ -21,10 +21,13 @@ static const struct cc_opt opts[] = {
 };
 
 static const struct cc_subcmd subs[] = {
-	{ "migrate", "apply pending schema migrations (exit 3 when none were pending)", NULL },
-	{ "status", "list migrations and whether each is applied", NULL },
-	{ "seed", "load data: --demo loads a realistic demo fleet", "--demo" },
-	{ NULL, NULL, NULL },
+	{ .name = "migrate",
+	  .summary = "apply pending schema migrations (exit 3 when none were pending)" },
+	{ .name = "status", .summary = "list migrations and whether each is applied" },
+	{ .name = "seed",
+	  .summary = "load data: --demo loads a realistic demo fleet",
+	  .usage = "--demo" },
+	{ .name = NULL },
 };
 
 const struct cc_cmd_info cmd_db_info = {

@@ -1,16 +1,16 @@
 /* help.c: `certctl help [COMMAND|TOPIC]`, generated from the command and config tables */
 #include <stdio.h>
 #include <string.h>
-#include "cmd/cmd.h"
+#include "cmd/cli.h"
 #include "libcc/err.h"
 #include "libcc/banned.h"
 
 static const struct cc_opt opts[] = { CC_OPT_END };
 
 static const struct cc_subcmd topics[] = {
-	{ "exit-codes", "exit statuses of every command", NULL },
-	{ "environment", "every CERTCTL_* variable with its default", NULL },
-	{ NULL, NULL, NULL },
+	{ .name = "exit-codes", .summary = "exit statuses of every command" },
+	{ .name = "environment", .summary = "every CERTCTL_* variable with its default" },
+	{ .name = NULL },
 };
 
 const struct cc_cmd_info cmd_help_info = {
@@ -28,20 +28,26 @@ static void list_commands(FILE *out)
 		     "deployment and revocation.\n\ncommands:\n");
 	for (const struct cc_cmd *c = cc_commands; c->name; c++)
 		if (!(c->flags & CMD_HIDDEN))
-			fprintf(out, "  %-12s %s\n", c->name, c->summary);
+			fprintf(out, "  %-14s %s\n", c->name, c->summary);
 	fprintf(out, "\nRun 'certctl help <command>' or 'certctl <command> --help' for details,\n"
 		     "'certctl help environment' for configuration variables and\n"
 		     "'certctl help exit-codes' for exit statuses.\n");
 }
 
+const char *const cc_exit_codes[] = {
+	"success",
+	"error: server unreachable, HTTP 401/403/409/429/5xx, or failed bulk items",
+	"usage error or invalid input (HTTP 400); bulk-revoke without --yes off a terminal",
+	"nothing to do (renewal not due, no migration pending, nothing matched)",
+	"not found (HTTP 404): the message names the id",
+	NULL,
+};
+
 static void exit_codes(FILE *out)
 {
-	fprintf(out, "exit statuses:\n"
-		     "  0  success\n"
-		     "  1  error (server, network, permission, conflict)\n"
-		     "  2  usage error or invalid input\n"
-		     "  3  nothing to do (e.g. renewal not due, already migrated)\n"
-		     "  4  not found\n");
+	fprintf(out, "exit statuses:\n");
+	for (int i = 0; cc_exit_codes[i]; i++)
+		fprintf(out, "  %d  %s\n", i, cc_exit_codes[i]);
 }
 
 static void environment(FILE *out)
@@ -77,6 +83,8 @@ int cmd_help(int argc, char **argv, struct cc_ctx *ctx)
 		return 0;
 	}
 	c = cc_cmd_find(argv[1]);
+	if (c && argc > 2 && cli_verb_help(c, argv[2], stdout) == 0)
+		return 0;
 	if (!c) {
 		fprintf(stderr, "certctl help: no command or topic '%s'. See 'certctl help'.\n",
 			argv[1]);

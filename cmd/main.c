@@ -13,7 +13,10 @@ extern char **environ;
 const struct cc_cmd cc_commands[] = {
 #define CC_CMD(name, link, flags, summary)                                                         \
 	{ #name, link, flags, summary, cmd_##name, &cmd_##name##_info },
+#define CC_CMDN(ident, name, link, flags, summary)                                                 \
+	{ name, link, flags, summary, cmd_##ident, &cmd_##ident##_info },
 #include "cmd/commands.def"
+#undef CC_CMDN
 #undef CC_CMD
 	{ NULL, NULL, 0, NULL, NULL, NULL },
 };
@@ -55,7 +58,7 @@ static int unknown_command(const char *name)
 	return 2;
 }
 
-static int run(const struct cc_cmd *cmd, int argc, char **argv)
+int cc_cmd_run(const struct cc_cmd *cmd, int argc, char **argv)
 {
 	struct cc_ctx ctx = { .envp = environ, .cmd = cmd };
 	struct cc_err err = CC_ERR_INIT;
@@ -84,14 +87,14 @@ int main(int argc, char **argv)
 	base = base ? base + 1 : argv[0];
 	cmd = find_by_link(base);
 	if (cmd)
-		return run(cmd, argc, argv);
+		return cc_cmd_run(cmd, argc, argv);
 	/* certctl and certctl-cli: the command is the first argument */
 	if (argc < 2)
-		return run(cc_cmd_find("help"), 1, argv);
+		return cc_cmd_run(cc_cmd_find("help"), 1, argv);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return run(cc_cmd_find("help"), 1, argv);
+		return cc_cmd_run(cc_cmd_find("help"), 1, argv);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
-		return run(cc_cmd_find("version"), argc - 1, argv + 1);
+		return cc_cmd_run(cc_cmd_find("version"), argc - 1, argv + 1);
 	if (argv[1][0] == '-') {
 		fprintf(stderr, "certctl: unknown option '%s'. See 'certctl help'.\n", argv[1]);
 		return 2;
@@ -99,5 +102,5 @@ int main(int argc, char **argv)
 	cmd = cc_cmd_find(argv[1]);
 	if (!cmd)
 		return unknown_command(argv[1]);
-	return run(cmd, argc - 1, argv + 1);
+	return cc_cmd_run(cmd, argc - 1, argv + 1);
 }

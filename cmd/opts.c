@@ -136,6 +136,13 @@ void cc_optv_release(struct cc_optv *ov)
 	cc_strv_release(&ov->pos);
 }
 
+const struct cc_opt *cc_opt_find(const struct cc_opt *opts, const char *name)
+{
+	int i = find_long(opts, name, strlen(name));
+
+	return i < 0 ? NULL : &opts[i];
+}
+
 const char *cc_opt_get(const struct cc_cmd *cmd, const struct cc_optv *ov, const char *name)
 {
 	int i = find_long(cmd->info->opts, name, strlen(name));
@@ -209,10 +216,14 @@ void cc_cmd_print_help(const struct cc_cmd *cmd, FILE *out)
 			fprintf(out, "  %-28s %s\n", left, s->summary);
 		}
 	}
-	fprintf(out, "\noptions:\n");
+	fprintf(out, in->subs && in->subs->run ? "\noptions of every command:\n" : "\noptions:\n");
 	for (const struct cc_opt *o = in->opts; o && o->name; o++)
 		print_opt(o, out);
 	print_opt(&help_opt, out);
+	if (in->subs && in->subs->run)
+		fprintf(out,
+			"\nRun 'certctl %s <command> --help' for the options of one command.\n",
+			cmd->name);
 	if (cmd->link)
 		fprintf(out, "\nAlso run as '%s' (a link to certctl).\n", cmd->link);
 }

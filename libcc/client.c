@@ -215,7 +215,7 @@ int cc_client_request(struct cc_client *cl, const char *method, const char *path
 	return 0;
 }
 
-static enum cc_errc code_of(long status)
+enum cc_errc cc_client_errc(long status)
 {
 	switch (status) {
 	case 400:
@@ -258,8 +258,8 @@ int cc_client_json(struct cc_client *cl, const char *method, const char *path, j
 		const char *msg = json_string_value(json_object_get(j, "message"));
 		if (!msg)
 			msg = json_string_value(json_object_get(j, "error"));
-		cc_err_set(err, code_of(r.status), "%s (HTTP %ld)", msg ? msg : "request failed",
-			   r.status);
+		cc_err_set(err, cc_client_errc(r.status), "%s (HTTP %ld)",
+			   msg ? msg : "request failed", r.status);
 		if (r.status == 429 && r.retry_after)
 			cc_err_set(err, CC_E_RATE_LIMITED, "rate limited: retry after %ld s",
 				   r.retry_after);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <jansson.h>
 #include "libcc/buf.h"
+#include "libcc/err.h"
 
 struct cc_cfg;
 struct cc_err;
@@ -39,6 +40,8 @@ int cc_client_request(struct cc_client *cl, const char *method, const char *path
 int cc_client_json(struct cc_client *cl, const char *method, const char *path, json_t *body,
 		   json_t **out, struct cc_err *err);
 void cc_response_release(struct cc_response *r);
+/* the error code of an HTTP error status (404 -> CC_E_NOT_FOUND ...) */
+enum cc_errc cc_client_errc(long status);
 /* reads CERTCTL_API_KEY / CERTCTL_SERVER_URL lines of a credentials file (caller frees) */
 int cc_credentials_read(const char *path, char **key, char **url, struct cc_err *err);
 /* percent-encodes s for a URL path segment or query value */

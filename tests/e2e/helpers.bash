@@ -266,13 +266,15 @@ migration_latest() {
 	echo "$v"
 }
 
-# commands of cmd/commands.def: all, or only those not CMD_HIDDEN with "visible".
+# commands of cmd/commands.def (CC_CMD and CC_CMDN rows): all, or only those not CMD_HIDDEN
+# with "visible".
 # Fails (so that a loop over them cannot pass vacuously) when it finds none.
 commands_def() {
 	local out
-	out=$(grep '^CC_CMD(' "$E2E_TOP/cmd/commands.def" |
+	out=$(grep -E '^CC_CMDN?\(' "$E2E_TOP/cmd/commands.def" |
 		if [ "${1:-}" = visible ]; then grep -v CMD_HIDDEN; else cat; fi |
-		sed -E 's/^CC_CMD\(([A-Za-z0-9_]+),.*/\1/')
+		sed -E -e 's/^CC_CMD\(([A-Za-z0-9_]+),.*/\1/' \
+			-e 's/^CC_CMDN\([A-Za-z0-9_]+, *"([a-z0-9-]+)",.*/\1/')
 	[ -n "$out" ] || { echo "commands_def: no CC_CMD rows in cmd/commands.def" >&2; return 1; }
 	echo "$out"
 }
@@ -451,4 +453,21 @@ batch_expect() {
 		fi
 	done
 	[ -z "$bad" ] || fail "$bad"
+}
+
+# ---- CLI helpers (t8xxx): serve with an API key and the demo fleet ----
+
+# cli_serve [ARGS...]: the demo fleet in a fresh SQLite database, serve on $PORT with the API
+# key $CLI_KEY (no rate limit, no scheduler), and the client settings in the environment
+CLI_KEY=cli-test-key
+cli_serve() {
+	certctl db seed --demo >/dev/null || fail "db seed --demo failed"
+	CERTCTL_AUTH_SECRET=$CLI_KEY CERTCTL_RATE_LIMIT_ENABLED=false serve_start --no-scheduler "$@"
+	export CERTCTL_SERVER_URL=http://127.0.0.1:$PORT CERTCTL_API_KEY=$CLI_KEY
+	API_KEY=$CLI_KEY
+}
+
+# verbs_of CMD: the verbs of a resource command, from its help
+verbs_of() {
+	certctl help "$1" | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""fake-api.py PORT: an HTTP server that answers certctl's client with canned failures and
+odd bodies (t8102): the CLI must print one clear line and never crash on what it gets."""
+import http.server
+import json
+import sys
+
+
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+    def send(self, code, body, ctype="application/json", headers=()):
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def answer(self):
+        p = self.path.split("?")[0]
+        err = lambda code, msg: json.dumps({"error": "x", "message": msg, "request_id": "req-42"})
+        if p.endswith("/e500"):
+            return self.send(500, err(500, "database exploded"), headers=[("X-Request-ID", "req-42")])
+        if p.endswith("/e403"):
+            return self.send(403, err(403, "agent keys may not do that"))
+        if p.endswith("/e429"):
+            return self.send(429, '{"error":"Rate limit exceeded"}\n', "text/plain", [("Retry-After", "7")])
+        if p.endswith("/e409/renew"):
+            return self.send(409, err(409, "certificate renewal already in progress"))
+        if p.endswith("/e502"):
+            return self.send(502, "<html><body>Bad Gateway</body></html>", "text/html")
+        if p.endswith("/garbage"):
+            return self.send(200, "not json {")
+        if p == "/api/v1/certificates":
+            odd = {"data": [{"id": 7, "common_name": None, "status": {"x": 1},
+                             "expires_at": "not a time", "issuer_id": ["a", 1]},
+                            "a string", None, {"id": "ok-1", "common_name": "\u00e9\x1b[2Jx" * 30}],
+                   "total": "many"}
+            return self.send(200, json.dumps(odd))
+        if p == "/api/v1/jobs":
+            return self.send(200, json.dumps([{"id": "j1", "type": "Renewal", "status": "Failed"}]))
+        if p == "/api/v1/agents":
+            return self.send(200, json.dumps({"data": "nope"}))
+        return self.send(404, err(404, "not here"))
+
+    do_GET = do_POST = do_PUT = do_DELETE = answer
+
+
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
