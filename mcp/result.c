@@ -124,7 +124,7 @@ json_t *mcp_result_http(const struct mcp_request *rq, const char *url, const str
 		char *s = json_dumps(body, JSON_COMPACT);
 		text = json_string(s);
 		free(s);
-	} else if (is_text(r->content_type) || !*r->content_type)
+	} else if (is_json(r->content_type) || is_text(r->content_type) || !*r->content_type)
 		text = json_stringn(r->body.buf, r->body.len); /* NULL when not UTF-8 */
 	if (!text) {
 		json_decref(body);

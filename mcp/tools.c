@@ -5,12 +5,14 @@
 #include "libcc/banned.h"
 
 #define REQ 1
+#define ARGS_END                                                                                   \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 /* one argument array per tool, NULL-terminated: each TOOL row ends the previous array */
 #define TOOL(name, method, path, flags, desc)                                                      \
-	{                                                                                          \
-		NULL, 0, 0, false, NULL, NULL                                                      \
-	}                                                                                          \
+	ARGS_END                                                                                   \
 	}                                                                                          \
 	;                                                                                          \
 	static const struct mcp_arg args_##name[] = {
@@ -18,7 +20,7 @@
 	{ #name, MCP_T_##type, MCP_IN_##in, (flags) == REQ, enums, desc },
 static const struct mcp_arg args_before_first_[] CC_UNUSED = {
 #include "mcp/tools.def"
-	{ NULL, 0, 0, false, NULL, NULL }
+	ARGS_END
 };
 #undef TOOL
 #undef ARG
@@ -39,7 +41,7 @@ static const struct mcp_arg paging[] = {
 	  "Sort key such as created_at or name; a leading '-' sorts descending." },
 	{ "fields", MCP_T_STR, MCP_IN_QUERY, false, NULL,
 	  "Comma-separated keys to keep in each item, e.g. id,name,status: smaller answers." },
-	{ NULL, 0, 0, false, NULL, NULL },
+	ARGS_END,
 };
 
 size_t mcp_tool_count(void)
