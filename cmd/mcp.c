@@ -48,8 +48,11 @@ static void list_markdown(void)
 	puts("| tool | REST call | kind | v2.1 | description |\n|---|---|---|---|---|");
 	for (size_t i = 0; i < mcp_tool_count(); i++) {
 		const struct mcp_tool *t = mcp_tool_at(i);
-		printf("| `%s` | `%s %s` | %s | %s | %s |\n", t->name, t->method, t->path, kind(t),
-		       t->flags & MCP_EXTRA ? "new" : "yes", t->desc);
+		printf("| `%s` | `%s %s` | %s | %s | ", t->name, t->method, t->path, kind(t),
+		       t->flags & MCP_EXTRA ? "new" : "yes");
+		for (const char *p = t->desc; *p; p++) /* a '|' would end the cell */
+			fputs(*p == '|' ? "\\|" : (char[]){ *p, '\0' }, stdout);
+		puts(" |");
 	}
 }
 
