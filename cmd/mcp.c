@@ -95,24 +95,29 @@ static int serve(struct cc_ctx *ctx, const struct cc_optv *ov)
 	return rc;
 }
 
+/* --list-tools: the table as Markdown (docs/mcp.md) or, with --format json, every schema */
+static int list_tools(struct cc_ctx *ctx, const struct cc_optv *ov)
+{
+	int rc;
+	bool json = cc_cmd_json(ctx, ov, &rc);
+
+	if (!rc)
+		json ? list_json() : list_markdown();
+	return rc;
+}
+
 int cmd_mcp(int argc, char **argv, struct cc_ctx *ctx)
 {
 	struct cc_optv ov;
-	bool json;
 	int rc;
 
 	if (!cc_cmd_start(ctx, argc, argv, &ov, &rc))
 		return rc;
-	if (ov.pos.n)
-		rc = cc_usage_error(ctx->cmd, "unexpected argument '%s'", ov.pos.v[0]);
-	else if (!(rc = cc_ctx_setup(ctx, &ov)) && (json = cc_cmd_json(ctx, &ov, &rc), !rc)) {
-		if (!cc_opt_isset(ctx->cmd, &ov, "list-tools"))
-			rc = serve(ctx, &ov);
-		else if (json)
-			list_json();
-		else
-			list_markdown();
-	}
+	rc = ov.pos.n ? cc_usage_error(ctx->cmd, "unexpected argument '%s'", ov.pos.v[0])
+		      : cc_ctx_setup(ctx, &ov);
+	if (!rc)
+		rc = cc_opt_isset(ctx->cmd, &ov, "list-tools") ? list_tools(ctx, &ov)
+							       : serve(ctx, &ov);
 	cc_optv_release(&ov);
 	return rc;
 }
