@@ -89,7 +89,7 @@ static json_t *tools_call(struct mcp_server *s, json_t *params, int *code, struc
 	struct cc_err herr = CC_ERR_INIT;
 	int64_t t0 = cc_time_now();
 	long status = 0;
-	json_t *out;
+	json_t *out, *args;
 	char *url;
 
 	if (!name)
@@ -99,7 +99,8 @@ static json_t *tools_call(struct mcp_server *s, json_t *params, int *code, struc
 		*code = MCP_INVALID_PARAMS;
 		return cc_err_set(err, CC_E_INVALID, "unknown tool: %.100s", name), NULL;
 	}
-	if (mcp_request_build(t, json_object_get(params, "arguments"), &rq, err) < 0) {
+	args = json_object_get(params, "arguments");
+	if (mcp_request_build(t, json_is_null(args) ? NULL : args, &rq, err) < 0) {
 		*code = MCP_INVALID_PARAMS;
 		return NULL;
 	}

@@ -278,6 +278,7 @@ static void test_mcp_tools__requests(void **state)
 		       "{\"agent_id\":\"ag\",\"job_id\":\"j\",\"status\":\"Failed\"}", "POST",
 		       "/api/v1/agents/ag/jobs/j/status", "{\"status\":\"Failed\"}");
 	expect_request("certctl_delete_team", "{\"id\":\"t\"}", "DELETE", "/api/v1/teams/t", NULL);
+	expect_request("certctl_health", "null", "GET", "/health", NULL); /* null: no arguments */
 }
 
 int main(void)
