@@ -23,7 +23,7 @@ GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 BUILD_DATE := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%d)
 
 LIB_SRC := $(sort $(wildcard libcc/*.c) $(wildcard daemon/*.c) $(wildcard connectors/*/*.c) \
-	$(wildcard connectors/*.c) $(wildcard tui/*.c) $(wildcard agent/*.c))
+	$(wildcard connectors/*.c) $(wildcard tui/*.c) $(wildcard agent/*.c) $(wildcard mcp/*.c))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 GEN_SRC := $(O)/gen/schema.c
 SCHEMA := $(sort $(wildcard schema/sqlite/*.sql) $(wildcard schema/pg/*.sql))
@@ -128,7 +128,7 @@ clean:
 	rm -rf $(O)
 
 FORMAT_SRC := $(LIB_SRC) $(CMD_SRC) $(wildcard libcc/*.h cmd/*.h daemon/*.h agent/*.h \
-	connectors/*/*.h tests/unit/*.c tests/unit/*.h)
+	connectors/*/*.h mcp/*.h tests/unit/*.c tests/unit/*.h)
 format:
 	clang-format -i $(FORMAT_SRC)
 
