@@ -5,7 +5,7 @@ DESTDIR ?=
 SANITIZE ?=
 CC ?= cc
 
-PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl
+PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl ncursesw
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -118,7 +118,7 @@ uninstall:
 clean:
 	rm -rf $(O)
 
-FORMAT_SRC := $(LIB_SRC) $(CMD_SRC) $(wildcard libcc/*.h cmd/*.h daemon/*.h agent/*.h \
+FORMAT_SRC := $(LIB_SRC) $(CMD_SRC) $(wildcard libcc/*.h cmd/*.h daemon/*.h agent/*.h tui/*.h \
 	connectors/*/*.h tests/unit/*.c tests/unit/*.h)
 format:
 	clang-format -i $(FORMAT_SRC)
