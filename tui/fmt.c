@@ -68,9 +68,19 @@ static void scalar(struct cc_buf *b, const json_t *v)
 	case JSON_FALSE:
 		cc_buf_adds(b, "no");
 		break;
-	case JSON_ARRAY:
-		cc_buf_addf(b, "[%zu]", json_array_size(v));
+	case JSON_ARRAY: {
+		size_t i;
+		const json_t *x;
+		json_array_foreach(v, i, x) {
+			if (i)
+				cc_buf_addc(b, ',');
+			if (json_is_array(x) || json_is_object(x))
+				cc_buf_adds(b, "…");
+			else
+				scalar(b, x);
+		}
 		break;
+	}
 	case JSON_OBJECT:
 		cc_buf_adds(b, "{…}");
 		break;

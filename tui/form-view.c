@@ -70,9 +70,8 @@ static void draw_field(const struct tui_fval *v, bool cur, int y, int x, int lw,
 		tui_putf(y, x + lw + 1, w - lw - 1, st, "%s%s", v->text, cur ? "▏" : "");
 }
 
-static void draw(struct tui_screen *s, struct tui_rect r)
+void tui_form_draw(struct tui_form *f, struct tui_rect r)
 {
-	struct tui_form *f = s->st;
 	int h = (int)f->n + 6 + (f->note ? 2 : 0), w = r.w > 76 ? 72 : r.w - 4, lw = 0, first = 0;
 	struct tui_rect in = tui_box(tui_center(r, h, w), f->title);
 	int rows = in.h - 3 - (f->note ? 2 : 0), y = in.y + 1;
@@ -95,6 +94,11 @@ static void draw(struct tui_screen *s, struct tui_rect r)
 		tui_put(in.y + in.h - 2, in.x + 1, in.w - 2, TUI_S_BAD, f->err);
 	tui_put(in.y + in.h - 1, in.x + 1, in.w - 2, TUI_S_DIM,
 		"Enter submit · Tab/↑↓ field · ←→ choose · ^U clear · Esc cancel");
+}
+
+static void draw(struct tui_screen *s, struct tui_rect r)
+{
+	tui_form_draw(s->st, r);
 }
 
 const struct tui_view_ops tui_view_form = {

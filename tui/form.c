@@ -255,6 +255,14 @@ static json_t *value(struct tui_form *f, const struct tui_fval *v, bool *bad)
 		cc_strv_release(&sv);
 		return a;
 	}
+	case TUI_FT_JSON: {
+		json_t *j = json_loads(s, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+		if (!j) {
+			snprintf(f->err, sizeof(f->err), "%s is not valid JSON", v->label);
+			*bad = true;
+		}
+		return j;
+	}
 	default:
 		return json_string(s);
 	}

@@ -8,7 +8,7 @@
 #include "tui/screens.h"
 #include "libcc/banned.h"
 
-enum { TAG_LIST = 1, TAG_SAVE, TAG_DELETE };
+enum { TAG_LIST = TUI_TAG_LIST, TAG_SAVE = TUI_TAG_SAVE, TAG_DELETE };
 
 struct tui_rl *tui_rl(struct tui_screen *s)
 {
@@ -36,6 +36,7 @@ void tui_rl_close(struct tui_screen *s)
 	json_decref(rl->reply);
 	json_decref(rl->filter);
 	json_decref(rl->user);
+	free(rl->note);
 	free(rl);
 }
 
@@ -194,7 +195,9 @@ static int form_for(struct tui_screen *s, const struct tui_row *row)
 	tui_form_fields(f, d->form);
 	for (const struct tui_field *fl = d->form; fl->key; fl++) {
 		const json_t *v = tui_jget(row->item, fl->key);
-		char *t = json_is_boolean(v) ? cc_xstrdup(json_is_true(v) ? "yes" : "no") : tui_jtext(v);
+		char *t = fl->type == TUI_FT_JSON ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)
+			  : json_is_boolean(v)	  ? cc_xstrdup(json_is_true(v) ? "yes" : "no")
+						  : tui_jtext(v);
 		if (v)
 			tui_form_set(f, fl->key, t);
 		free(t);
@@ -291,8 +294,8 @@ void tui_rl_draw(struct tui_screen *s, struct tui_rect r)
 		r.y++;
 		r.h--;
 	}
-	if (d->note) {
-		tui_put(r.y, r.x + 1, r.w - 2, TUI_S_DIM, d->note);
+	if (rl->note || d->note) {
+		tui_put(r.y, r.x + 1, r.w - 2, TUI_S_DIM, rl->note ? rl->note : d->note);
 		r.y++;
 		r.h--;
 	}

@@ -7,6 +7,9 @@
 #include "tui/widgets.h"
 
 /* result tags of the generic screens; a view's own start here */
+#define TUI_TAG_LIST 1 /* the list itself */
+#define TUI_TAG_SAVE 2 /* a create or edit: the list reloads */
+#define TUI_TAG_TEST 190 /* a connection test (a view tag: TUI_TAG_USER + 90) */
 #define TUI_TAG_USER 100
 
 /* ---- resource list ---- */
@@ -32,6 +35,7 @@ struct tui_rl {
 	json_t *reply;	/* the last list reply */
 	json_t *filter; /* the filter form's values, or NULL */
 	json_t *user;	/* the view's own data */
+	char *note;	/* a line above the list that the view sets, over desc->note */
 	int64_t built_s;
 };
 
@@ -128,5 +132,24 @@ int tui_export_write(struct tui_app *app, const char *path, const char *data, si
 /* POSTs to path_fmt (one %s: each id) for every id, with a body (borrowed, may be NULL) */
 void tui_post_each(struct tui_screen *s, int tag, const char *path_fmt, const struct cc_strv *ids,
 		   const json_t *body);
+/* the fields of a new certificate (view-certificates.c) */
+extern const struct tui_field tui_cert_form[];
+
+/* the bulk revocation modal over parent, for the ids (may be NULL) and preset criteria
+ * ({"owner_id": …}, may be NULL) */
+void tui_bulk_revoke_open(struct tui_screen *parent, const struct cc_strv *ids,
+			  const json_t *criteria);
+
+/* ---- wizard.c: issuer and target creation, connection tests ---- */
+struct tui_kind;
+/* step 1 asks name, type and the fields of step1 (may be NULL); step 2 the type's config
+ * fields; then POSTs to post_path and the answer reaches s with TUI_TAG_SAVE. agents, when
+ * given, fills the choices of an "agent_id" field of step 1. */
+void tui_wizard_open(struct tui_screen *s, const char *what, const struct tui_kind *kinds,
+		     const char *post_path, const struct tui_field *step1, const json_t *agents);
+/* POST path_fmt with the id; the answer reaches s with TUI_TAG_TEST */
+void tui_test_connection(struct tui_screen *s, const char *path_fmt, const char *id);
+/* the status line for a TUI_TAG_TEST answer */
+int tui_test_result(struct tui_screen *s, const struct tui_res *r);
 
 #endif

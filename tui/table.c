@@ -107,3 +107,31 @@ char *tui_table_csv(const struct tui_table *t)
 	}
 	return cc_buf_detach(&b, NULL);
 }
+
+char *tui_json_csv(const json_t *reply, const char *const *keys)
+{
+	struct cc_buf b = CC_BUF_INIT;
+	const json_t *it;
+	size_t i;
+
+	for (int k = 0; keys[k]; k++) {
+		if (k)
+			cc_buf_addc(&b, ',');
+		csv_field(&b, keys[k]);
+	}
+	cc_buf_adds(&b, "\r\n");
+	json_array_foreach(tui_jdata(reply), i, it) {
+		for (int k = 0; keys[k]; k++) {
+			const json_t *v = tui_jget(it, keys[k]);
+			char *t = json_is_object(v) || json_is_array(v)
+					  ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)
+					  : tui_jtext(v);
+			if (k)
+				cc_buf_addc(&b, ',');
+			csv_field(&b, t ? t : "");
+			free(t);
+		}
+		cc_buf_adds(&b, "\r\n");
+	}
+	return cc_buf_detach(&b, NULL);
+}

@@ -68,5 +68,8 @@ void tui_table_release(struct tui_table *t);
 void tui_table_widths(const struct tui_col *cols, int ncols, int w, int *out);
 /* the table as CSV (RFC 4180 quoting), header first (allocated) */
 char *tui_table_csv(const struct tui_table *t);
+/* the raw fields keys of a list reply's items as CSV (objects as compact JSON), header
+ * first (allocated) */
+char *tui_json_csv(const json_t *reply, const char *const *keys);
 
 #endif

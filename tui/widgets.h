@@ -79,6 +79,7 @@ enum tui_ftype {
 	TUI_FT_LIST,   /* comma-separated text sent as an array of strings */
 	TUI_FT_CHOICE, /* Left/Right through choices */
 	TUI_FT_BOOL,
+	TUI_FT_JSON, /* text parsed as JSON: {"min_days":14} */
 };
 
 struct tui_field {
@@ -132,6 +133,8 @@ const char *tui_form_get(const struct tui_form *f, const char *key);
 int tui_form_keypress(struct tui_form *f, int key);
 /* the values (new ref), or NULL with f->err set when a field is missing or wrong */
 json_t *tui_form_values(struct tui_form *f);
+/* the form in a centered box inside r */
+void tui_form_draw(struct tui_form *f, struct tui_rect r);
 
 /* ---- modals: confirm, message ---- */
 typedef void (*tui_confirm_fn)(struct tui_screen *parent, int tag, const json_t *ctx);
