@@ -29,6 +29,8 @@ int tui_fleet_count(struct tui_series *s, const json_t *agents, const char *key)
 	json_array_foreach(data, i, it) {
 		const char *v = tui_jstr(it, key);
 		size_t k;
+		if (!json_is_object(it))
+			continue;
 		if (!v || !*v)
 			v = "(unknown)";
 		for (k = 0; k < ng && strcmp(g[k].label, v); k++)
