@@ -25,14 +25,17 @@ static void refresh_matches(struct palette *p)
 
 	snprintf(word, sizeof(word), "%.*s", (int)wl, p->text);
 	p->n = 0;
-	/* names that start with the word first, then those that hold it */
+	/* the view of exactly that name, names that start with the word, those that hold it */
+	if (tui_view_find(word) && candidate(tui_view_find(word)))
+		p->match[p->n++] = tui_view_find(word);
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; tui_views[i] && p->n < 64; i++) {
 			const struct tui_view_ops *v = tui_views[i];
 			bool pre = !strncasecmp(v->name, word, wl) ||
 				   !strncasecmp(v->title, word, wl);
 			bool in = strcasestr(v->name, word) || strcasestr(v->title, word);
-			if (candidate(v) && (pass ? in && !pre : pre))
+			if (candidate(v) && (pass ? in && !pre : pre) &&
+			    !(p->n && p->match[0] == v && tui_view_find(word) == v))
 				p->match[p->n++] = v;
 		}
 	if (p->cur >= p->n)
