@@ -41,7 +41,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(O)/obj/%.o)
 all: $(BIN) links man
 # keep test objects: the binaries are relinked from them
 .SECONDARY:
-.PHONY: all links check unit e2e asan run install uninstall clean format format-check deps
+.PHONY: all links check unit e2e asan run demo install uninstall clean format format-check deps
 
 $(O)/gen/schema.c: scripts/embed-schema.sh $(SCHEMA)
 	@mkdir -p $(@D)
@@ -93,6 +93,12 @@ deps:
 
 run: deps all
 	$(BIN) serve
+
+# the demo fleet in serve, a real agent, and the TUI on top (everything stops with the TUI)
+DEMO_DIR ?= $(O)/demo
+DEMO_PORT ?= 8478
+demo: all
+	sh scripts/demo $(BIN) $(DEMO_DIR) $(DEMO_PORT)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
