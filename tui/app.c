@@ -299,7 +299,8 @@ static void loop(struct tui_app *app)
 	int64_t next_tick = 0;
 
 	while (!app->quit && app->depth) {
-		struct pollfd pfd[2] = { { 0, POLLIN, 0 }, { tui_fetch_fd(app->fetch), POLLIN, 0 } };
+		struct pollfd pfd[2] = { { 0, POLLIN, 0 },
+					 { tui_fetch_fd(app->fetch), POLLIN, 0 } };
 		struct tui_res *res;
 
 		if (app->dirty) {
@@ -321,7 +322,8 @@ static void loop(struct tui_app *app)
 
 static void first_screen(struct tui_app *app)
 {
-	const struct tui_view_ops *ops = app->opts->screen ? tui_view_find(app->opts->screen) : NULL;
+	const struct tui_view_ops *ops =
+		app->opts->screen ? tui_view_find(app->opts->screen) : NULL;
 
 	if (ops && (ops->flags & TUI_V_TOP))
 		tui_push(app, ops, NULL, NULL);

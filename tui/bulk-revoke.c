@@ -65,7 +65,7 @@ void tui_bulk_revoke_open(struct tui_screen *parent, const struct cc_strv *ids,
 	m = s->st;
 	if (ids)
 		cc_strv_copy(&m->ids, ids);
-	json_object_foreach((json_t *)criteria, k, v)
+	json_object_foreach ((json_t *)criteria, k, v)
 		if (json_is_string(v))
 			tui_form_set(&m->form, k, json_string_value(v));
 	free(m->form.note);
@@ -83,7 +83,8 @@ static int fail(struct bulk *m, const struct tui_res *r)
 			 "this server has no bulk revocation endpoint (%s): nothing was revoked",
 			 r->path);
 	else
-		snprintf(m->msg, sizeof(m->msg), "%s", r->status ? r->err.msg : "server unreachable");
+		snprintf(m->msg, sizeof(m->msg), "%s",
+			 r->status ? r->err.msg : "server unreachable");
 	return TUI_REDRAW;
 }
 
@@ -108,7 +109,8 @@ static int result(struct tui_screen *s, const struct tui_res *r)
 		tui_bulk_reply(&m->b, r->status, r->json);
 		m->stage = m->b.would_revoke > 0 ? B_CONFIRM : B_DONE;
 		if (m->stage == B_DONE)
-			snprintf(m->msg, sizeof(m->msg), "nothing to revoke: %lld matched, %lld would be skipped",
+			snprintf(m->msg, sizeof(m->msg),
+				 "nothing to revoke: %lld matched, %lld would be skipped",
 				 m->b.matched, m->b.would_skip);
 	} else if (r->tag == D_RUN) {
 		memset(&m->b, 0, sizeof(m->b));
@@ -211,9 +213,10 @@ static void draw_state(struct bulk *m, struct tui_rect in)
 		tui_put(y, x, w, TUI_S_NORMAL, "counting on the server (dry run)…");
 		break;
 	case B_CONFIRM:
-		tui_putf(y++, x, w, TUI_S_BAD, "%lld certificate%s will be revoked", m->b.would_revoke,
-			 m->b.would_revoke == 1 ? "" : "s");
-		tui_putf(y++, x, w, TUI_S_NORMAL, "%lld matched · %lld skipped (already revoked…) · %lld ids not found",
+		tui_putf(y++, x, w, TUI_S_BAD, "%lld certificate%s will be revoked",
+			 m->b.would_revoke, m->b.would_revoke == 1 ? "" : "s");
+		tui_putf(y++, x, w, TUI_S_NORMAL,
+			 "%lld matched · %lld skipped (already revoked…) · %lld ids not found",
 			 m->b.matched, m->b.would_skip, m->b.not_found);
 		y++;
 		tui_put(y, x, w, TUI_S_MARK, "Revoke them? y/Enter yes · n change · Esc cancel");

@@ -4,7 +4,10 @@
 #include "tui/catalog.h"
 #include "libcc/banned.h"
 
-#define F(k, l, req) { "config." k, l, TUI_FT_TEXT, NULL, NULL, req }
+#define F(k, l, req)                                                                               \
+	{                                                                                          \
+		"config." k, l, TUI_FT_TEXT, NULL, NULL, req                                       \
+	}
 
 static const struct tui_field f_local[] = {
 	F("ca_cert_path", "CA cert (sub-CA)", false),

@@ -60,7 +60,9 @@ void tui_chart_heat(struct tui_rect r, const struct tui_heat *h, const char *tit
 		for (int w = 0; w < h->weeks && 3 + w * 2 < r.w; w++) {
 			int lv = h->level[d][w];
 			tui_put(r.y + 1 + d, r.x + 3 + w * 2, 1,
-				lv >= 3 ? TUI_S_BAD : lv ? TUI_S_WARN : TUI_S_DIM,
+				lv >= 3 ? TUI_S_BAD
+				: lv	? TUI_S_WARN
+					: TUI_S_DIM,
 				tui_heat_char(lv));
 		}
 	}

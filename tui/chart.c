@@ -37,9 +37,10 @@ int tui_series_from(struct tui_series *s, const json_t *arr, const char *label_k
 	tui_series_release(s);
 	if (!json_is_array(arr))
 		return -1;
-	json_array_foreach(arr, i, it) {
+	json_array_foreach (arr, i, it) {
 		const json_t *v = tui_jget(it, value_key);
-		tui_series_add(s, tui_jstr(it, label_key), json_is_number(v) ? json_number_value(v) : 0);
+		tui_series_add(s, tui_jstr(it, label_key),
+			       json_is_number(v) ? json_number_value(v) : 0);
 	}
 	return (int)s->n;
 }
@@ -52,7 +53,7 @@ int tui_series_from_object(struct tui_series *s, const json_t *o)
 	tui_series_release(s);
 	if (!json_is_object(o))
 		return -1;
-	json_object_foreach((json_t *)o, k, v)
+	json_object_foreach ((json_t *)o, k, v)
 		tui_series_add(s, k, json_is_number(v) ? json_number_value(v) : 0);
 	return (int)s->n;
 }
@@ -128,7 +129,8 @@ int tui_heat_build(struct tui_heat *h, const struct tui_series *days)
 		if (wk >= TUI_HEAT_WEEKS)
 			break;
 		h->count[row][wk] = (int)days->v[i];
-		h->level[row][wk] = (unsigned char)(days->v[i] > 0 ? tui_bar_len(days->v[i], h->max, 4) : 0);
+		h->level[row][wk] =
+			(unsigned char)(days->v[i] > 0 ? tui_bar_len(days->v[i], h->max, 4) : 0);
 		if (wk + 1 > h->weeks)
 			h->weeks = wk + 1;
 	}

@@ -13,8 +13,7 @@ static void title_bar(struct tui_app *app, const struct tui_screen *base)
 	int w = app->cols, n;
 
 	tui_fill(0, 0, w, TUI_S_TITLE);
-	n = tui_putf(0, 1, w / 2, TUI_S_TITLE, "certctl │ %s",
-		     base ? base->ops->title : "");
+	n = tui_putf(0, 1, w / 2, TUI_S_TITLE, "certctl │ %s", base ? base->ops->title : "");
 	if (base && base->arg && n < w / 2)
 		tui_putf(0, 1 + n, w / 2 - n, TUI_S_TITLE, " %s", base->arg);
 	n = tui_text_width(url);
@@ -23,8 +22,7 @@ static void title_bar(struct tui_app *app, const struct tui_screen *base)
 	tui_put(0, w - n - 1, n, TUI_S_TITLE, url);
 }
 
-static int top_views(const struct tui_view_ops **top, int max, const struct tui_app *app,
-		     int *cur)
+static int top_views(const struct tui_view_ops **top, int max, const struct tui_app *app, int *cur)
 {
 	int n = 0;
 

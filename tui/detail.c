@@ -78,7 +78,7 @@ static void object(struct tui_detail *d, const json_t *o, const char *prefix,
 	const char *k;
 	const json_t *v;
 
-	json_object_foreach((json_t *)o, k, v) {
+	json_object_foreach ((json_t *)o, k, v) {
 		char *label = prefix ? cc_xasprintf("%s.%s", prefix, k) : cc_xstrdup(k);
 		bool skip = false;
 		for (int i = 0; hide && hide[i]; i++)
@@ -87,11 +87,10 @@ static void object(struct tui_detail *d, const json_t *o, const char *prefix,
 			object(d, v, label, hide, now);
 		} else if (!skip) {
 			size_t n = strlen(k);
-			bool when = n > 3 && (!strcmp(k + n - 3, "_at") || !strcmp(k, "not_after") ||
-					      !strcmp(k, "not_before"));
+			bool when = n > 3 && (!strcmp(k + n - 3, "_at") ||
+					      !strcmp(k, "not_after") || !strcmp(k, "not_before"));
 			char *t = tui_format(v, when ? TUI_F_WHEN : TUI_F_TEXT, now);
-			add(d, label, t,
-			    !strcmp(k, "status") ? tui_status_style(t) : TUI_S_NORMAL);
+			add(d, label, t, !strcmp(k, "status") ? tui_status_style(t) : TUI_S_NORMAL);
 			free(t);
 		}
 		free(label);
@@ -107,8 +106,7 @@ void tui_detail_object(struct tui_detail *d, const json_t *o, const char *const 
 		add(d, NULL, "(the server sent no object)", TUI_S_DIM);
 }
 
-void tui_detail_table(struct tui_detail *d, const struct tui_table *t, const char *view,
-		      int width)
+void tui_detail_table(struct tui_detail *d, const struct tui_table *t, const char *view, int width)
 {
 	int w[32], nc = t->ncols < 32 ? t->ncols : 32;
 	struct cc_buf b = CC_BUF_INIT;

@@ -29,9 +29,12 @@ void tui_theme_init(bool color)
 		[TUI_S_BAR] = { COLOR_CYAN, -1, 0 },
 	};
 	static const int mono[TUI_S__COUNT] = {
-		[TUI_S_TITLE] = A_REVERSE | A_BOLD, [TUI_S_CURSOR] = A_REVERSE,
-		[TUI_S_MARK] = A_BOLD,		    [TUI_S_HEADER] = A_BOLD | A_UNDERLINE,
-		[TUI_S_BAD] = A_BOLD,		    [TUI_S_DIM] = A_DIM,
+		[TUI_S_TITLE] = A_REVERSE | A_BOLD,
+		[TUI_S_CURSOR] = A_REVERSE,
+		[TUI_S_MARK] = A_BOLD,
+		[TUI_S_HEADER] = A_BOLD | A_UNDERLINE,
+		[TUI_S_BAD] = A_BOLD,
+		[TUI_S_DIM] = A_DIM,
 		[TUI_S_KEY] = A_REVERSE,
 	};
 
@@ -53,15 +56,16 @@ int tui_attr(enum tui_style st)
 
 enum tui_style tui_status_style(const char *s)
 {
-	static const char *const ok[] = { "Active",  "Online",	"Completed", "success",
-					  "healthy", "ready",	"Managed",   "sent",
-					  "read",    "Info",	"verified",  NULL };
-	static const char *const warn[] = { "Expiring",	 "Pending",  "AwaitingApproval",
+	static const char *const ok[] = { "Active",  "Online", "Completed", "success",
+					  "healthy", "ready",  "Managed",   "sent",
+					  "read",    "Info",   "verified",  NULL };
+	static const char *const warn[] = { "Expiring",	   "Pending",  "AwaitingApproval",
 					    "AwaitingCSR", "Running",  "RenewalInProgress",
-					    "pending",	 "Warning",  "Unmanaged",
-					    "untested",	 "Degraded", NULL };
-	static const char *const bad[] = { "Expired", "Failed",	  "Revoked", "Offline", "failed",
-					   "Error",   "Critical", "Cancelled", "unreachable", NULL };
+					    "pending",	   "Warning",  "Unmanaged",
+					    "untested",	   "Degraded", NULL };
+	static const char *const bad[] = { "Expired",	  "Failed", "Revoked",	"Offline",
+					   "failed",	  "Error",  "Critical", "Cancelled",
+					   "unreachable", NULL };
 
 	for (int i = 0; s && ok[i]; i++)
 		if (!strcasecmp(s, ok[i]))

@@ -9,16 +9,16 @@
 
 enum tui_style {
 	TUI_S_NORMAL,
-	TUI_S_TITLE,	/* title bar */
-	TUI_S_CURSOR,	/* the current row */
-	TUI_S_MARK,	/* a multi-selected row */
-	TUI_S_HEADER,	/* column headers, section titles */
-	TUI_S_OK,	/* Active, Online, Completed */
-	TUI_S_WARN,	/* Expiring, Pending, awaiting approval */
-	TUI_S_BAD,	/* Expired, Failed, Revoked, Offline */
-	TUI_S_DIM,	/* secondary text */
-	TUI_S_KEY,	/* key names in the footer */
-	TUI_S_BAR,	/* chart bars */
+	TUI_S_TITLE,  /* title bar */
+	TUI_S_CURSOR, /* the current row */
+	TUI_S_MARK,   /* a multi-selected row */
+	TUI_S_HEADER, /* column headers, section titles */
+	TUI_S_OK,     /* Active, Online, Completed */
+	TUI_S_WARN,   /* Expiring, Pending, awaiting approval */
+	TUI_S_BAD,    /* Expired, Failed, Revoked, Offline */
+	TUI_S_DIM,    /* secondary text */
+	TUI_S_KEY,    /* key names in the footer */
+	TUI_S_BAR,    /* chart bars */
 	TUI_S__COUNT
 };
 

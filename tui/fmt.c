@@ -71,7 +71,7 @@ static void scalar(struct cc_buf *b, const json_t *v)
 	case JSON_ARRAY: {
 		size_t i;
 		const json_t *x;
-		json_array_foreach(v, i, x) {
+		json_array_foreach (v, i, x) {
 			if (i)
 				cc_buf_addc(b, ',');
 			if (json_is_array(x) || json_is_object(x))
@@ -97,14 +97,14 @@ char *tui_jtext(const json_t *v)
 	size_t i;
 
 	if (json_is_array(v)) {
-		json_array_foreach(v, i, x) {
+		json_array_foreach (v, i, x) {
 			if (i)
 				cc_buf_adds(&b, ", ");
 			scalar(&b, x);
 		}
 	} else if (json_is_object(v)) {
 		i = 0;
-		json_object_foreach((json_t *)v, k, x) {
+		json_object_foreach ((json_t *)v, k, x) {
 			cc_buf_addf(&b, "%s%s=", i++ ? ", " : "", k);
 			scalar(&b, x);
 		}

@@ -87,7 +87,7 @@ void tui_form_choices(struct tui_form *f, const char *key, const json_t *reply, 
 		cc_strv_push(&v->choices, "");
 		cc_strv_push(&v->labels, "");
 	}
-	json_array_foreach(data, i, it) {
+	json_array_foreach (data, i, it) {
 		const char *id = tui_jstr(it, idkey), *label = tui_jstr(it, labelkey);
 		if (!id)
 			continue;
@@ -179,8 +179,8 @@ int tui_form_keypress(struct tui_form *f, int key)
 	case KEY_LEFT:
 	case KEY_RIGHT:
 		if (choice && v->choices.n)
-			v->idx = (v->idx + (key == KEY_RIGHT ? 1 : v->choices.n - 1)) %
-				 v->choices.n;
+			v->idx =
+				(v->idx + (key == KEY_RIGHT ? 1 : v->choices.n - 1)) % v->choices.n;
 		return 0;
 	case KEY_BACKSPACE:
 	case 127:

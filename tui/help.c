@@ -19,8 +19,8 @@ static const char *const nav[][2] = {
 static void build(struct tui_screen *s, struct tui_detail *d)
 {
 	const struct tui_screen *p = s->parent;
-	static const enum tui_act global[] = { TUI_A_help, TUI_A_palette, TUI_A_back,
-					       TUI_A_next, TUI_A_reload };
+	static const enum tui_act global[] = { TUI_A_help, TUI_A_palette, TUI_A_back, TUI_A_next,
+					       TUI_A_reload };
 	char key[32];
 
 	tui_detail_head(d, p ? p->ops->title : "certctl tui");

@@ -19,7 +19,7 @@ static void post_all(struct tui_screen *s, const json_t *ids, const char *fmt, c
 	const json_t *id;
 	size_t i;
 
-	json_array_foreach(ids, i, id) {
+	json_array_foreach (ids, i, id) {
 		char *p = tui_path(fmt, json_string_value(id));
 		tui_send(s, TUI_TAG_JOB_ACT, "POST", p, body ? json_deep_copy(body) : NULL);
 		free(p);

@@ -76,6 +76,8 @@ void tui_list_draw(struct tui_list *l, struct tui_rect r, const char *empty)
 		row(l, l->top + (size_t)i, r.y + 1 + i, r, w);
 	if (!l->nvis)
 		tui_put(r.y + 2, r.x + 2, r.w - 4, TUI_S_DIM,
-			l->t.n ? "nothing matches the search" : empty ? empty : "nothing here");
+			l->t.n	? "nothing matches the search"
+			: empty ? empty
+				: "nothing here");
 	footer(l, r.y + r.h - 1, r);
 }

@@ -31,8 +31,8 @@ static void refresh_matches(struct palette *p)
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; tui_views[i] && p->n < 64; i++) {
 			const struct tui_view_ops *v = tui_views[i];
-			bool pre = !strncasecmp(v->name, word, wl) ||
-				   !strncasecmp(v->title, word, wl);
+			bool pre =
+				!strncasecmp(v->name, word, wl) || !strncasecmp(v->title, word, wl);
 			bool in = strcasestr(v->name, word) || strcasestr(v->title, word);
 			if (candidate(v) && (pass ? in && !pre : pre) &&
 			    !(p->n && p->match[0] == v && tui_view_find(word) == v))
@@ -119,7 +119,8 @@ static void draw(struct tui_screen *s, struct tui_rect r)
 			break;
 		tui_fill(in.y + 2 + i, in.x, in.w, cur ? TUI_S_CURSOR : TUI_S_NORMAL);
 		tui_putf(in.y + 2 + i, in.x + 1, in.w - 2, cur ? TUI_S_CURSOR : TUI_S_NORMAL,
-			 "%-16s %s%s", v->name, v->title, v->flags & TUI_V_TOP ? "" : " (needs an id)");
+			 "%-16s %s%s", v->name, v->title,
+			 v->flags & TUI_V_TOP ? "" : " (needs an id)");
 	}
 }
 

@@ -72,8 +72,8 @@ bool tui_res_missing(const struct tui_res *r)
 void tui_set_missing(struct tui_screen *s, const struct tui_res *r)
 {
 	free(s->missing);
-	s->missing = cc_xasprintf("this server does not offer %s yet (HTTP %ld)", r->path,
-				  r->status);
+	s->missing =
+		cc_xasprintf("this server does not offer %s yet (HTTP %ld)", r->path, r->status);
 }
 
 void tui_res_report(struct tui_screen *s, const struct tui_res *r, const char *what)
@@ -81,8 +81,8 @@ void tui_res_report(struct tui_screen *s, const struct tui_res *r, const char *w
 	if (r->status == 0)
 		return; /* the status line says the server is unreachable */
 	if (r->status == 401)
-		tui_status(s->app, TUI_ERROR, "%s: not authorized: check --api-key or CERTCTL_API_KEY",
-			   what);
+		tui_status(s->app, TUI_ERROR,
+			   "%s: not authorized: check --api-key or CERTCTL_API_KEY", what);
 	else if (tui_res_missing(r))
 		tui_status(s->app, TUI_WARN, "%s: the server does not offer %s", what, r->path);
 	else

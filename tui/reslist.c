@@ -68,7 +68,7 @@ char *tui_rl_query(const struct tui_screen *s, const char *path)
 	json_t *v;
 
 	cc_buf_adds(&b, path);
-	json_object_foreach(rl->filter, k, v) {
+	json_object_foreach (rl->filter, k, v) {
 		char *t = tui_jtext(v), *ek = cc_url_escape(k), *ev = cc_url_escape(t);
 		cc_buf_addf(&b, "%c%s=%s", strchr(b.buf, '?') ? '&' : '?', ek, ev);
 		free(t);
@@ -169,7 +169,7 @@ static void confirm_delete(struct tui_screen *s, int tag, const json_t *ids)
 	size_t i;
 
 	(void)tag;
-	json_array_foreach(ids, i, id) {
+	json_array_foreach (ids, i, id) {
 		char *p = tui_path(tui_rl_desc(s)->item_path, json_string_value(id));
 		tui_send(s, TAG_DELETE, "DELETE", p, NULL);
 		free(p);
@@ -218,7 +218,7 @@ static int filter_form(struct tui_screen *s)
 	if (!f)
 		return TUI_REDRAW;
 	tui_form_fields(f, tui_rl_desc(s)->filter);
-	json_object_foreach(rl->filter, k, v) {
+	json_object_foreach (rl->filter, k, v) {
 		char *t = tui_jtext(v);
 		tui_form_set(f, k, t);
 		free(t);
@@ -307,7 +307,9 @@ void tui_rl_draw(struct tui_screen *s, struct tui_rect r)
 		r.h--;
 	}
 	tui_list_draw(&rl->list, r,
-		      s->inflight && !rl->reply ? "loading…" : d->empty ? d->empty : "nothing here");
+		      s->inflight && !rl->reply ? "loading…"
+		      : d->empty		? d->empty
+						: "nothing here");
 }
 
 int tui_rl_tick(struct tui_screen *s, int64_t now_ms)
@@ -315,8 +317,7 @@ int tui_rl_tick(struct tui_screen *s, int64_t now_ms)
 	struct tui_rl *rl = s->st;
 
 	(void)now_ms;
-	if (tui_rl_desc(s)->live && rl->reply &&
-	    tui_app_now_us(s->app) / 1000000 != rl->built_s) {
+	if (tui_rl_desc(s)->live && rl->reply && tui_app_now_us(s->app) / 1000000 != rl->built_s) {
 		rebuild(s);
 		return TUI_REDRAW;
 	}

@@ -7,8 +7,8 @@
 #include "tui/widgets.h"
 
 /* result tags of the generic screens; a view's own start here */
-#define TUI_TAG_LIST 1 /* the list itself */
-#define TUI_TAG_SAVE 2 /* a create or edit: the list reloads */
+#define TUI_TAG_LIST 1	 /* the list itself */
+#define TUI_TAG_SAVE 2	 /* a create or edit: the list reloads */
 #define TUI_TAG_TEST 190 /* a connection test (a view tag: TUI_TAG_USER + 90) */
 #define TUI_TAG_USER 100
 
@@ -79,7 +79,10 @@ struct tui_sub {
 	const struct tui_col *cols;
 	const char *open; /* view its rows open */
 };
-#define TUI_SUB_END { NULL, NULL, NULL, NULL }
+#define TUI_SUB_END                                                                                \
+	{                                                                                          \
+		NULL, NULL, NULL, NULL                                                             \
+	}
 
 struct tui_obj_desc {
 	const char *path;	    /* "/api/v1/jobs/%s"; NULL: the screen's arg is the path */

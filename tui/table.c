@@ -31,7 +31,7 @@ int tui_table_fill(struct tui_table *t, const struct tui_col *cols, const json_t
 	if (!data)
 		return -1;
 	t->row = cc_xcalloc(json_array_size(data) + 1, sizeof(*t->row));
-	json_array_foreach(data, i, item) {
+	json_array_foreach (data, i, item) {
 		struct tui_row *r;
 		const char *id = tui_jstr(item, "id");
 
@@ -120,7 +120,7 @@ char *tui_json_csv(const json_t *reply, const char *const *keys)
 		csv_field(&b, keys[k]);
 	}
 	cc_buf_adds(&b, "\r\n");
-	json_array_foreach(tui_jdata(reply), i, it) {
+	json_array_foreach (tui_jdata(reply), i, it) {
 		for (int k = 0; keys[k]; k++) {
 			const json_t *v = tui_jget(it, keys[k]);
 			char *t = json_is_object(v) || json_is_array(v)

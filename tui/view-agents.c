@@ -29,5 +29,4 @@ static const struct tui_rl_desc desc = {
 	.empty = "no agents: run `certctl agent --server-url URL --api-key KEY` on a host",
 };
 
-TUI_RL_VIEW(agents, "agents", "Agents", &desc, TUI_A_open, TUI_A_filter, TUI_A_search,
-	    TUI_A_sort);
+TUI_RL_VIEW(agents, "agents", "Agents", &desc, TUI_A_open, TUI_A_filter, TUI_A_search, TUI_A_sort);

@@ -6,12 +6,9 @@
 #include "libcc/banned.h"
 
 static const struct tui_col cols[] = {
-	{ "When", "timestamp", 14, TUI_F_AGO },
-	{ "Actor", "actor", 14, TUI_F_TEXT },
-	{ "Action", "action", 22, TUI_F_TEXT },
-	{ "Resource", "resource_type", 12, TUI_F_TEXT },
-	{ "Id", "resource_id", 0, TUI_F_TEXT },
-	TUI_COL_END,
+	{ "When", "timestamp", 14, TUI_F_AGO }, { "Actor", "actor", 14, TUI_F_TEXT },
+	{ "Action", "action", 22, TUI_F_TEXT }, { "Resource", "resource_type", 12, TUI_F_TEXT },
+	{ "Id", "resource_id", 0, TUI_F_TEXT }, TUI_COL_END,
 };
 
 static const struct tui_field filter[] = {
@@ -25,9 +22,9 @@ static const struct tui_field filter[] = {
 	TUI_FIELD_END,
 };
 
-static const char *const csv_keys[] = { "id",	      "timestamp",     "actor",	      "actor_type",
-					"action",     "resource_type", "resource_id", "details",
-					NULL };
+static const char *const csv_keys[] = { "id",	       "timestamp", "actor",
+					"actor_type",  "action",    "resource_type",
+					"resource_id", "details",   NULL };
 
 /* the rows shown (after the search), as the server sent them */
 static json_t *shown(struct tui_screen *s)

@@ -59,7 +59,7 @@ static void ask_violations(struct tui_screen *s, const json_t *rules)
 	const json_t *r;
 	size_t i;
 
-	json_array_foreach(tui_jdata(rules), i, r) {
+	json_array_foreach (tui_jdata(rules), i, r) {
 		const char *id = tui_jstr(r, "id");
 		char *p;
 		if (!id)
@@ -97,7 +97,8 @@ static int result(struct tui_screen *s, const struct tui_res *r)
 		ask_violations(s, r->json);
 		break;
 	case T_VIOLATIONS:
-		json_array_extend(json_object_get(o->user, "violations"), (json_t *)tui_jdata(r->json));
+		json_array_extend(json_object_get(o->user, "violations"),
+				  (json_t *)tui_jdata(r->json));
 		break;
 	case T_RENEW:
 		tui_status(s->app, TUI_OK, "renewal queued: %s",
@@ -161,8 +162,10 @@ static int act(struct tui_screen *s, enum tui_act a)
 		f = tui_form_open(s, "Export PEM (certificate and chain)", 0, export_to, NULL);
 		if (!f)
 			return TUI_REDRAW;
-		tui_form_add(f, &(struct tui_field){ "path", "File", TUI_FT_TEXT, NULL, NULL, true });
-		def = cc_xasprintf("%s.pem", *tui_obj_str(s, "name") ? tui_obj_str(s, "name") : s->arg);
+		tui_form_add(f,
+			     &(struct tui_field){ "path", "File", TUI_FT_TEXT, NULL, NULL, true });
+		def = cc_xasprintf("%s.pem",
+				   *tui_obj_str(s, "name") ? tui_obj_str(s, "name") : s->arg);
 		tui_form_set(f, "path", def);
 		free(def);
 		return TUI_REDRAW;

@@ -19,7 +19,8 @@ static const struct tui_col cols[] = {
 
 static const struct tui_field filter[] = {
 	{ "status", "Status", TUI_FT_CHOICE,
-	  "|Active|Expiring|Expired|Failed|Revoked|Pending|RenewalInProgress|Archived", NULL, false },
+	  "|Active|Expiring|Expired|Failed|Revoked|Pending|RenewalInProgress|Archived", NULL,
+	  false },
 	{ "environment", "Environment", TUI_FT_TEXT, NULL, NULL, false },
 	{ "owner_id", "Owner", TUI_FT_TEXT, NULL, NULL, false },
 	{ "team_id", "Team", TUI_FT_TEXT, NULL, NULL, false },
@@ -48,7 +49,7 @@ static void renew_yes(struct tui_screen *s, int tag, const json_t *ids)
 	size_t i;
 
 	(void)tag;
-	json_array_foreach(ids, i, id) {
+	json_array_foreach (ids, i, id) {
 		char *p = tui_path("/api/v1/certificates/%s/renew", json_string_value(id));
 		tui_send(s, T_RENEW, "POST", p, NULL);
 		free(p);
@@ -76,7 +77,8 @@ static int renew(struct tui_screen *s)
 		return TUI_REDRAW;
 	q = ids.n == 1 ? cc_xasprintf("Renew %s now?", ids.v[0])
 		       : cc_xasprintf("Renew the %zu selected certificates now?\n"
-				      "(one renewal job each)", ids.n);
+				      "(one renewal job each)",
+				      ids.n);
 	tui_confirm(s, "Renew", q, 0, renew_yes, ids_json(&ids));
 	free(q);
 	cc_strv_release(&ids);
@@ -103,7 +105,7 @@ static void owner_set(struct tui_screen *s, int tag, const json_t *vals, const j
 	size_t i;
 
 	(void)tag;
-	json_array_foreach(ids, i, id) {
+	json_array_foreach (ids, i, id) {
 		char *p = tui_path("/api/v1/certificates/%s", json_string_value(id));
 		tui_send(s, T_OWNER_SET, "PUT", p,
 			 json_pack("{s:O}", "owner_id", json_object_get(vals, "owner_id")));

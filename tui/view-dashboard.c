@@ -151,7 +151,8 @@ static void draw(struct tui_screen *s, struct tui_rect r)
 {
 	struct dash *d = s->st;
 	const struct tui_series *trend[] = { &d->completed, &d->failed }, *iss[] = { &d->issued };
-	static const char *const trend_names[] = { "completed", "failed" }, *iss_names[] = { "issued" };
+	static const char *const trend_names[] = { "completed", "failed" },
+				 *iss_names[] = { "issued" };
 	int half = r.w / 2, y = r.y + 3;
 	char title[64];
 

@@ -9,12 +9,9 @@
 enum { T_SUMMARY = TUI_TAG_USER, T_TRIAGE };
 
 static const struct tui_col cols[] = {
-	{ "Common name", "common_name", 0, TUI_F_TEXT },
-	{ "Status", "status", 9, TUI_F_STATUS },
-	{ "Found at", "source_path", 0, TUI_F_TEXT },
-	{ "Expires", "not_after", 14, TUI_F_AGO },
-	{ "Agent", "agent_id", 14, TUI_F_TEXT },
-	TUI_COL_END,
+	{ "Common name", "common_name", 0, TUI_F_TEXT }, { "Status", "status", 9, TUI_F_STATUS },
+	{ "Found at", "source_path", 0, TUI_F_TEXT },	 { "Expires", "not_after", 14, TUI_F_AGO },
+	{ "Agent", "agent_id", 14, TUI_F_TEXT },	 TUI_COL_END,
 };
 
 static const struct tui_field filter[] = {
@@ -38,8 +35,9 @@ static void claimed(struct tui_screen *s, int tag, const json_t *vals, const jso
 	size_t i;
 
 	(void)tag;
-	json_array_foreach(ids, i, id) {
-		char *p = tui_path("/api/v1/discovered-certificates/%s/claim", json_string_value(id));
+	json_array_foreach (ids, i, id) {
+		char *p =
+			tui_path("/api/v1/discovered-certificates/%s/claim", json_string_value(id));
 		tui_send(s, T_TRIAGE, "POST", p, json_deep_copy(vals));
 		free(p);
 	}
@@ -59,7 +57,8 @@ static int act(struct tui_screen *s, enum tui_act a)
 		return TUI_PASS;
 	tui_list_ids(&tui_rl(s)->list, &ids);
 	if (a == TUI_A_dismiss) {
-		tui_post_each(s, T_TRIAGE, "/api/v1/discovered-certificates/%s/dismiss", &ids, NULL);
+		tui_post_each(s, T_TRIAGE, "/api/v1/discovered-certificates/%s/dismiss", &ids,
+			      NULL);
 	} else if (ids.n) {
 		j = json_array();
 		for (size_t i = 0; i < ids.n; i++)
@@ -87,7 +86,8 @@ static int result(struct tui_screen *s, const struct tui_res *r)
 		return TUI_REDRAW;
 	}
 	if (r->tag == T_TRIAGE) {
-		tui_status(s->app, TUI_OK, "%s", tui_jstr(r->json, "status") ? tui_jstr(r->json, "status") : "done");
+		tui_status(s->app, TUI_OK, "%s",
+			   tui_jstr(r->json, "status") ? tui_jstr(r->json, "status") : "done");
 		return s->inflight ? TUI_REDRAW : TUI_RELOAD;
 	}
 	tui_series_from_object(&sum, r->json);

@@ -42,8 +42,8 @@ static int result(struct tui_screen *s, const struct tui_res *r)
 static void timeline(struct tui_screen *s, struct tui_detail *d)
 {
 	static const char *const steps[][2] = {
-		{ "created_at", "created" },	 { "scheduled_at", "scheduled" },
-		{ "started_at", "started" },	 { "completed_at", "completed" },
+		{ "created_at", "created" },   { "scheduled_at", "scheduled" },
+		{ "started_at", "started" },   { "completed_at", "completed" },
 		{ "approved_at", "approved" }, { "updated_at", "updated" },
 	};
 	int64_t now = tui_app_now_us(s->app);

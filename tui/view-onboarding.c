@@ -10,8 +10,8 @@
 enum { T_ISSUERS = TUI_TAG_USER, T_AGENTS, T_CERT, T_RENEW };
 #define STEPS 4
 
-static const char *const titles[STEPS] = { "Connect a CA", "Deploy an agent",
-					   "Add a certificate", "Done" };
+static const char *const titles[STEPS] = { "Connect a CA", "Deploy an agent", "Add a certificate",
+					   "Done" };
 
 struct onb {
 	int step;
@@ -56,7 +56,8 @@ static int result(struct tui_screen *s, const struct tui_res *r)
 	}
 	switch (r->tag) {
 	case T_ISSUERS:
-		o->issuers = tui_jint(r->json, "total", (long long)json_array_size(tui_jdata(r->json)));
+		o->issuers =
+			tui_jint(r->json, "total", (long long)json_array_size(tui_jdata(r->json)));
 		break;
 	case T_AGENTS:
 		o->agents = tui_jint(r->json, "total", 0);
@@ -131,24 +132,27 @@ static int lines(struct tui_screen *s, const struct onb *o, const char **out, in
 #define L(x) (n < max ? (out[n++] = (x)) : NULL)
 	switch (o->step) {
 	case 0:
-		snprintf(buf[0], sizeof(buf[0]), "Issuers on the server: %lld (iss-local, the built-in "
-			 "Local CA, can issue right away)", o->issuers);
+		snprintf(buf[0], sizeof(buf[0]),
+			 "Issuers on the server: %lld (iss-local, the built-in "
+			 "Local CA, can issue right away)",
+			 o->issuers);
 		L(buf[0]);
 		L("");
-		L("n  connect another CA: ACME, step-ca, Vault PKI, DigiCert, EJBCA… (then test it");
+		L("n  connect another CA: ACME, step-ca, Vault PKI, DigiCert, EJBCA… (then test "
+		  "it");
 		L("   with t on the Issuers screen)");
 		break;
 	case 1:
 		L("On each server that needs certificates, run the agent (one binary, no deps):");
 		L("");
 		L("Linux:");
-		snprintf(buf[1], sizeof(buf[1]), "  sudo certctl agent --server-url %s --api-key \"$KEY\"",
-			 url);
+		snprintf(buf[1], sizeof(buf[1]),
+			 "  sudo certctl agent --server-url %s --api-key \"$KEY\"", url);
 		L(buf[1]);
 		L("  (as a service: ExecStart= that line in a systemd unit)");
 		L("macOS:");
-		snprintf(buf[2], sizeof(buf[2]), "  sudo certctl agent --server-url %s --api-key \"$KEY\"",
-			 url);
+		snprintf(buf[2], sizeof(buf[2]),
+			 "  sudo certctl agent --server-url %s --api-key \"$KEY\"", url);
 		L(buf[2]);
 		L("  (as a service: a launchd plist running that command)");
 		L("");

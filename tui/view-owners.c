@@ -39,5 +39,5 @@ static const struct tui_rl_desc desc = {
 	.empty = "no owners: n creates one",
 };
 
-TUI_RL_VIEW(owners, "owners", "Owners", &desc, TUI_A_open, TUI_A_create, TUI_A_edit,
-	    TUI_A_delete, TUI_A_search, TUI_A_sort);
+TUI_RL_VIEW(owners, "owners", "Owners", &desc, TUI_A_open, TUI_A_create, TUI_A_edit, TUI_A_delete,
+	    TUI_A_search, TUI_A_sort);

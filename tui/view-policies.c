@@ -4,12 +4,9 @@
 #include "libcc/banned.h"
 
 static const struct tui_col cols[] = {
-	{ "Name", "name", 0, TUI_F_TEXT },
-	{ "Type", "type", 19, TUI_F_TEXT },
-	{ "Severity", "severity", 8, TUI_F_STATUS },
-	{ "On", "enabled", 3, TUI_F_BOOL },
-	{ "Config", "config", 0, TUI_F_TEXT },
-	TUI_COL_END,
+	{ "Name", "name", 0, TUI_F_TEXT },	     { "Type", "type", 19, TUI_F_TEXT },
+	{ "Severity", "severity", 8, TUI_F_STATUS }, { "On", "enabled", 3, TUI_F_BOOL },
+	{ "Config", "config", 0, TUI_F_TEXT },	     TUI_COL_END,
 };
 
 static const struct tui_field form[] = {

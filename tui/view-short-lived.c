@@ -39,7 +39,7 @@ static void ask_certs(struct tui_screen *s, const json_t *profiles)
 	const json_t *p;
 	size_t i, n = 0;
 
-	json_array_foreach(tui_jdata(profiles), i, p) {
+	json_array_foreach (tui_jdata(profiles), i, p) {
 		const char *id = tui_jstr(p, "id");
 		char *path;
 		if (!id || !short_lived(p))

@@ -96,8 +96,8 @@ static void section(struct tui_screen *s, struct tui_detail *d, const struct par
 	if (!g) {
 		tui_detail_line(d, "  …", TUI_S_DIM);
 	} else if (json_is_true(json_object_get(g, "missing"))) {
-		line = cc_xasprintf("  this server does not offer %s yet (no route): nothing to show",
-				    p->path);
+		line = cc_xasprintf(
+			"  this server does not offer %s yet (no route): nothing to show", p->path);
 		tui_detail_line(d, line, TUI_S_WARN);
 		free(line);
 	} else if (tui_jint(g, "status", 0) == 0 || tui_jint(g, "status", 0) >= 400) {

@@ -9,8 +9,8 @@ const char tui_revoke_reasons[] = "unspecified|keyCompromise|caCompromise|affili
 				  "superseded|cessationOfOperation|certificateHold|"
 				  "privilegeWithdrawn";
 
-static const char *const criteria[] = { "profile_id", "owner_id", "agent_id", "issuer_id",
-					"team_id", NULL };
+static const char *const criteria[] = { "profile_id", "owner_id", "agent_id",
+					"issuer_id",  "team_id",  NULL };
 
 json_t *tui_bulk_body(const json_t *form, const struct cc_strv *ids, bool dry_run)
 {

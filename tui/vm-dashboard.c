@@ -40,7 +40,7 @@ bool tui_onboarding_due(const json_t *issuers, const json_t *certs)
 
 	if (!tui_jdata(certs) || tui_jint(certs, "total", 1) != 0 || !data)
 		return false;
-	json_array_foreach(data, i, it) {
+	json_array_foreach (data, i, it) {
 		const char *id = tui_jstr(it, "id"), *src = tui_jstr(it, "source");
 		bool builtin = (id && !strcmp(id, "iss-local")) || (src && !strcmp(src, "env"));
 		if (!builtin)

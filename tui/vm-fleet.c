@@ -19,14 +19,14 @@ int tui_fleet_count(struct tui_series *s, const json_t *agents, const char *key)
 		double n;
 		size_t first; /* keeps equal counts in order of appearance */
 		const char *label;
-	} *g;
+	} * g;
 	size_t i, ng = 0;
 
 	tui_series_release(s);
 	if (!data)
 		return -1;
 	g = cc_xcalloc(json_array_size(data) + 1, sizeof(*g));
-	json_array_foreach(data, i, it) {
+	json_array_foreach (data, i, it) {
 		const char *v = tui_jstr(it, key);
 		size_t k;
 		if (!json_is_object(it))

@@ -43,7 +43,10 @@ struct tui_col {
 	int width;	 /* columns; 0 shares what is left */
 	enum tui_fmt fmt;
 };
-#define TUI_COL_END { NULL, NULL, 0, TUI_F_TEXT }
+#define TUI_COL_END                                                                                \
+	{                                                                                          \
+		NULL, NULL, 0, TUI_F_TEXT                                                          \
+	}
 
 struct tui_row {
 	char *id;    /* the item's "id" (or "" ) */

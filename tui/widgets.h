@@ -57,8 +57,7 @@ struct tui_detail {
 void tui_detail_init(struct tui_detail *d);
 void tui_detail_release(struct tui_detail *d); /* also resets for reuse */
 void tui_detail_head(struct tui_detail *d, const char *title);
-void tui_detail_kv(struct tui_detail *d, const char *label, const char *text,
-		   enum tui_style st);
+void tui_detail_kv(struct tui_detail *d, const char *label, const char *text, enum tui_style st);
 void tui_detail_line(struct tui_detail *d, const char *text, enum tui_style st);
 void tui_detail_link(struct tui_detail *d, const char *text, enum tui_style st, const char *view,
 		     const char *arg);
@@ -66,8 +65,7 @@ void tui_detail_link(struct tui_detail *d, const char *text, enum tui_style st, 
 void tui_detail_object(struct tui_detail *d, const json_t *o, const char *const *hide,
 		       int64_t now_us);
 /* a table as aligned lines; rows link to view with their id when view is set */
-void tui_detail_table(struct tui_detail *d, const struct tui_table *t, const char *view,
-		      int width);
+void tui_detail_table(struct tui_detail *d, const struct tui_table *t, const char *view, int width);
 int tui_detail_key(struct tui_detail *d, int key);
 const struct tui_dline *tui_detail_current(const struct tui_detail *d);
 void tui_detail_draw(struct tui_detail *d, struct tui_rect r);
@@ -90,7 +88,10 @@ struct tui_field {
 	const char *def;
 	bool required;
 };
-#define TUI_FIELD_END { NULL, NULL, TUI_FT_TEXT, NULL, NULL, false }
+#define TUI_FIELD_END                                                                              \
+	{                                                                                          \
+		NULL, NULL, TUI_FT_TEXT, NULL, NULL, false                                         \
+	}
 
 struct tui_fval {
 	char *key, *label;

@@ -18,8 +18,8 @@ static void step2_done(struct tui_screen *s, int tag, const json_t *vals, const 
 
 static void step1_done(struct tui_screen *s, int tag, const json_t *vals, const json_t *ctx)
 {
-	const struct tui_kind *kinds = strcmp(tui_jstr(ctx, "kinds"), "issuer") ? tui_target_kinds
-										 : tui_issuer_kinds;
+	const struct tui_kind *kinds =
+		strcmp(tui_jstr(ctx, "kinds"), "issuer") ? tui_target_kinds : tui_issuer_kinds;
 	const struct tui_kind *k = tui_kind_find(kinds, tui_jstr(vals, "type"));
 	struct tui_form *f;
 	char *title;
@@ -50,7 +50,8 @@ void tui_wizard_open(struct tui_screen *s, const char *what, const struct tui_ki
 			  json_pack("{s:s, s:s}", "path", post_path, "kinds", what));
 	free(title);
 	if (f) {
-		tui_form_add(f, &(struct tui_field){ "name", "Name", TUI_FT_TEXT, NULL, NULL, true });
+		tui_form_add(f,
+			     &(struct tui_field){ "name", "Name", TUI_FT_TEXT, NULL, NULL, true });
 		tui_form_add(f, &(struct tui_field){ "type", "Type", TUI_FT_CHOICE, choices, NULL,
 						     true });
 		tui_form_fields(f, step1);

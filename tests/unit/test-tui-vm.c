@@ -104,7 +104,8 @@ static const struct tui_col cols[] = {
 
 static void test_tui_vm__table_from_replies(void **state)
 {
-	json_t *env = J("{\"data\":[{\"id\":\"a\",\"name\":\"alpha\",\"status\":\"Active\",\"days\":10},"
+	json_t *env = J("{\"data\":[{\"id\":\"a\",\"name\":\"alpha\",\"status\":\"Active\","
+			"\"days\":10},"
 			"7,\"x\",null,{\"name\":{\"oops\":1},\"status\":[1,2]},{}],\"total\":99}"),
 	       *bare = J("[{\"id\":\"b\",\"days\":\"x\"}]"), *none = J("{\"error\":\"no\"}");
 	struct tui_table t = { 0 };
@@ -170,9 +171,10 @@ static void list_from(struct tui_list *l, const char *text)
 	json_decref(j);
 }
 
-static const char rows3[] = "[{\"id\":\"a\",\"name\":\"web\",\"status\":\"Active\",\"days\":10},"
-			    "{\"id\":\"b\",\"name\":\"api\",\"status\":\"Expired\",\"days\":9},"
-			    "{\"id\":\"c\",\"name\":\"api-staging\",\"status\":\"Active\",\"days\":100}]";
+static const char rows3[] =
+	"[{\"id\":\"a\",\"name\":\"web\",\"status\":\"Active\",\"days\":10},"
+	"{\"id\":\"b\",\"name\":\"api\",\"status\":\"Expired\",\"days\":9},"
+	"{\"id\":\"c\",\"name\":\"api-staging\",\"status\":\"Active\",\"days\":100}]";
 
 static void test_tui_vm__list_search_sort_select(void **state)
 {
@@ -379,10 +381,12 @@ static void test_tui_vm__bulk_replies_and_job(void **state)
 			 "\"total_revoked\":3,\"total_failed\":1,\"total_skipped\":0,"
 			 "\"errors\":[{\"certificate_id\":\"d\",\"error\":\"issuer down\"}]}"),
 	       *async = J("{\"job_id\":\"job-2\",\"status\":\"Running\",\"affected_count\":10050}"),
-	       *run = J("{\"id\":\"job-2\",\"status\":\"Running\",\"progress\":{\"done\":500,\"total\":10050}}"),
+	       *run = J("{\"id\":\"job-2\",\"status\":\"Running\",\"progress\":{\"done\":500,"
+			"\"total\":10050}}"),
 	       *done = J("{\"status\":\"Completed\",\"progress\":{\"done\":10050,\"total\":10050},"
 			 "\"result\":{\"total_revoked\":10050,\"total_matched\":10050}}"),
-	       *junk = J("{\"total_matched\":\"many\",\"errors\":\"x\",\"progress\":[1],\"status\":7}");
+	       *junk = J("{\"total_matched\":\"many\",\"errors\":\"x\",\"progress\":[1],\"status\":"
+			 "7}");
 	struct tui_bulk b;
 
 	(void)state;
@@ -445,7 +449,8 @@ static void test_tui_vm__dashboard_tiles(void **state)
 
 static void test_tui_vm__onboarding_due(void **state)
 {
-	json_t *builtin = J("{\"data\":[{\"id\":\"iss-local\",\"source\":\"database\"}],\"total\":1}"),
+	json_t *builtin =
+		       J("{\"data\":[{\"id\":\"iss-local\",\"source\":\"database\"}],\"total\":1}"),
 	       *user = J("{\"data\":[{\"id\":\"iss-local\"},{\"id\":\"iss-acme\"}]}"),
 	       *none = J("{\"data\":[],\"total\":0}"), *some = J("{\"data\":[{}],\"total\":3}");
 
