@@ -5,25 +5,9 @@
 #include "tui/jobs.h"
 #include "libcc/banned.h"
 
-static json_t *ids_json(const struct cc_strv *ids)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < ids->n; i++)
-		json_array_append_new(a, json_string(ids->v[i]));
-	return a;
-}
-
 static void post_all(struct tui_screen *s, const json_t *ids, const char *fmt, const json_t *body)
 {
-	const json_t *id;
-	size_t i;
-
-	json_array_foreach (ids, i, id) {
-		char *p = tui_path(fmt, json_string_value(id));
-		tui_send(s, TUI_TAG_JOB_ACT, "POST", p, body ? json_deep_copy(body) : NULL);
-		free(p);
-	}
+	tui_send_ids(s, TUI_TAG_JOB_ACT, "POST", fmt, ids, body);
 }
 
 static void rejected(struct tui_screen *s, int tag, const json_t *vals, const json_t *ids)
@@ -46,7 +30,7 @@ int tui_job_act(struct tui_screen *s, enum tui_act a, const struct cc_strv *ids)
 
 	if (!ids->n || (a != TUI_A_approve && a != TUI_A_reject && a != TUI_A_cancel))
 		return TUI_PASS;
-	j = ids_json(ids);
+	j = tui_ids_json(ids);
 	if (a == TUI_A_approve) {
 		post_all(s, j, "/api/v1/jobs/%s/approve", NULL);
 		json_decref(j);

@@ -165,15 +165,8 @@ static void submit_filter(struct tui_screen *s, int tag, const json_t *vals, con
 
 static void confirm_delete(struct tui_screen *s, int tag, const json_t *ids)
 {
-	const json_t *id;
-	size_t i;
-
 	(void)tag;
-	json_array_foreach (ids, i, id) {
-		char *p = tui_path(tui_rl_desc(s)->item_path, json_string_value(id));
-		tui_send(s, TAG_DELETE, "DELETE", p, NULL);
-		free(p);
-	}
+	tui_send_ids(s, TAG_DELETE, "DELETE", tui_rl_desc(s)->item_path, ids, NULL);
 }
 
 static int form_for(struct tui_screen *s, const struct tui_row *row)
@@ -322,4 +315,13 @@ int tui_rl_tick(struct tui_screen *s, int64_t now_ms)
 		return TUI_REDRAW;
 	}
 	return 0;
+}
+
+void tui_rl_post_selected(struct tui_screen *s, int tag, const char *path_fmt)
+{
+	struct cc_strv ids = CC_STRV_INIT;
+
+	tui_list_ids(&tui_rl(s)->list, &ids);
+	tui_post_each(s, tag, path_fmt, &ids, NULL);
+	cc_strv_release(&ids);
 }

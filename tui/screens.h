@@ -54,7 +54,12 @@ int tui_rl_act(struct tui_screen *s, enum tui_act a);
 void tui_rl_draw(struct tui_screen *s, struct tui_rect r);
 int tui_rl_tick(struct tui_screen *s, int64_t now_ms);
 
-/* a resource list view's ops */
+/* the operations of a resource list view */
+#define TUI_RL_OPS                                                                                 \
+	.open = tui_rl_open, .close = tui_rl_close, .load = tui_rl_load, .result = tui_rl_result,  \
+	.key = tui_rl_key, .act = tui_rl_act, .draw = tui_rl_draw, .tick = tui_rl_tick
+
+/* a top screen that is a resource list */
 #define TUI_RL_VIEW(id, nm, ttl, d, ...)                                                           \
 	const struct tui_view_ops tui_view_##id = {                                                \
 		.name = nm,                                                                        \
@@ -62,15 +67,10 @@ int tui_rl_tick(struct tui_screen *s, int64_t now_ms);
 		.flags = TUI_V_TOP,                                                                \
 		.acts = (const enum tui_act[]){ __VA_ARGS__, TUI_A__COUNT },                       \
 		.desc = d,                                                                         \
-		.open = tui_rl_open,                                                               \
-		.close = tui_rl_close,                                                             \
-		.load = tui_rl_load,                                                               \
-		.result = tui_rl_result,                                                           \
-		.key = tui_rl_key,                                                                 \
-		.act = tui_rl_act,                                                                 \
-		.draw = tui_rl_draw,                                                               \
-		.tick = tui_rl_tick,                                                               \
+		TUI_RL_OPS,                                                                        \
 	}
+/* POSTs to path_fmt (%s: the id) for each selected row, or the current one */
+void tui_rl_post_selected(struct tui_screen *s, int tag, const char *path_fmt);
 
 /* ---- object detail ---- */
 struct tui_sub {
@@ -129,10 +129,22 @@ void tui_obj_draw(struct tui_screen *s, struct tui_rect r);
 		.draw = tui_obj_draw,                                                              \
 	}
 
+/* ---- columns.c: related lists shown by several screens ---- */
+extern const struct tui_col tui_cols_certs[];	  /* name, status, expires */
+extern const struct tui_col tui_cols_targets[];	  /* target, type, agent, test */
+extern const struct tui_col tui_cols_cert_jobs[]; /* when, type, status, target */
+extern const struct tui_col tui_cols_jobs[];	  /* when, type, status, certificate */
+
 /* ---- shared actions ---- */
 /* writes data to path (asked in a form first by the caller), reports on the status line */
 int tui_export_write(struct tui_app *app, const char *path, const char *data, size_t n);
-/* POSTs to path_fmt (one %s: each id) for every id, with a body (borrowed, may be NULL) */
+/* the ids as a JSON array of strings (new ref) */
+json_t *tui_ids_json(const struct cc_strv *ids);
+/* METHOD path_fmt (one %s: each id) for every id of a JSON array, with a copy of body
+ * (borrowed, may be NULL) */
+void tui_send_ids(struct tui_screen *s, int tag, const char *method, const char *path_fmt,
+		  const json_t *ids, const json_t *body);
+/* POST for every id of a list */
 void tui_post_each(struct tui_screen *s, int tag, const char *path_fmt, const struct cc_strv *ids,
 		   const json_t *body);
 /* the fields of a new certificate (view-certificates.c) */

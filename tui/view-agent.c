@@ -2,23 +2,9 @@
 #include "tui/screens.h"
 #include "libcc/banned.h"
 
-static const struct tui_col targets[] = {
-	{ "Target", "name", 0, TUI_F_TEXT },
-	{ "Type", "type", 9, TUI_F_TEXT },
-	{ "Test", "test_status", 9, TUI_F_STATUS },
-	TUI_COL_END,
-};
-static const struct tui_col jobs[] = {
-	{ "When", "created_at", 14, TUI_F_AGO },
-	{ "Type", "type", 11, TUI_F_TEXT },
-	{ "Status", "status", 16, TUI_F_STATUS },
-	{ "Certificate", "certificate_id", 0, TUI_F_TEXT },
-	TUI_COL_END,
-};
-
 static const struct tui_sub subs[] = {
-	{ "Targets", "/api/v1/targets?agent_id=%s&per_page=100", targets, "target" },
-	{ "Recent jobs", "/api/v1/jobs?agent_id=%s&per_page=30", jobs, "job" },
+	{ "Targets", "/api/v1/targets?agent_id=%s&per_page=100", tui_cols_targets, "target" },
+	{ "Recent jobs", "/api/v1/jobs?agent_id=%s&per_page=30", tui_cols_jobs, "job" },
 	TUI_SUB_END,
 };
 

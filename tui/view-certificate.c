@@ -15,20 +15,6 @@ static const struct tui_col versions[] = {
 	{ "Bits", "key_size", 5, TUI_F_NUM },
 	TUI_COL_END,
 };
-static const struct tui_col targets[] = {
-	{ "Target", "name", 0, TUI_F_TEXT },
-	{ "Type", "type", 8, TUI_F_TEXT },
-	{ "Agent", "agent_id", 14, TUI_F_TEXT },
-	{ "Test", "test_status", 9, TUI_F_STATUS },
-	TUI_COL_END,
-};
-static const struct tui_col jobs[] = {
-	{ "When", "created_at", 14, TUI_F_AGO },
-	{ "Type", "type", 11, TUI_F_TEXT },
-	{ "Status", "status", 16, TUI_F_STATUS },
-	{ "Target", "target_id", 0, TUI_F_TEXT },
-	TUI_COL_END,
-};
 static const struct tui_col violations[] = {
 	{ "Severity", "severity", 9, TUI_F_STATUS },
 	{ "Rule", "rule_id", 18, TUI_F_TEXT },
@@ -38,9 +24,9 @@ static const struct tui_col violations[] = {
 
 static const struct tui_sub subs[] = {
 	{ "Versions", "/api/v1/certificates/%s/versions", versions, NULL },
-	{ "Deployment targets", "/api/v1/certificates/%s/deployments", targets, "target" },
+	{ "Deployment targets", "/api/v1/certificates/%s/deployments", tui_cols_targets, "target" },
 	{ "Jobs (deployment timeline, newest first)", "/api/v1/jobs?certificate_id=%s&per_page=50",
-	  jobs, "job" },
+	  tui_cols_cert_jobs, "job" },
 	TUI_SUB_END,
 };
 

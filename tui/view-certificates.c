@@ -45,26 +45,10 @@ const struct tui_field tui_cert_form[] = {
 
 static void renew_yes(struct tui_screen *s, int tag, const json_t *ids)
 {
-	const json_t *id;
-	size_t i;
-
 	(void)tag;
-	json_array_foreach (ids, i, id) {
-		char *p = tui_path("/api/v1/certificates/%s/renew", json_string_value(id));
-		tui_send(s, T_RENEW, "POST", p, NULL);
-		free(p);
-	}
+	tui_send_ids(s, T_RENEW, "POST", "/api/v1/certificates/%s/renew", ids, NULL);
 	tui_status(s->app, TUI_INFO, "asking for %zu renewal%s…", json_array_size(ids),
 		   json_array_size(ids) == 1 ? "" : "s");
-}
-
-static json_t *ids_json(const struct cc_strv *ids)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < ids->n; i++)
-		json_array_append_new(a, json_string(ids->v[i]));
-	return a;
 }
 
 static int renew(struct tui_screen *s)
@@ -79,7 +63,7 @@ static int renew(struct tui_screen *s)
 		       : cc_xasprintf("Renew the %zu selected certificates now?\n"
 				      "(one renewal job each)",
 				      ids.n);
-	tui_confirm(s, "Renew", q, 0, renew_yes, ids_json(&ids));
+	tui_confirm(s, "Renew", q, 0, renew_yes, tui_ids_json(&ids));
 	free(q);
 	cc_strv_release(&ids);
 	return TUI_REDRAW;
@@ -101,16 +85,11 @@ static int revoke(struct tui_screen *s)
 
 static void owner_set(struct tui_screen *s, int tag, const json_t *vals, const json_t *ids)
 {
-	const json_t *id;
-	size_t i;
+	json_t *body = json_pack("{s:O}", "owner_id", json_object_get(vals, "owner_id"));
 
 	(void)tag;
-	json_array_foreach (ids, i, id) {
-		char *p = tui_path("/api/v1/certificates/%s", json_string_value(id));
-		tui_send(s, T_OWNER_SET, "PUT", p,
-			 json_pack("{s:O}", "owner_id", json_object_get(vals, "owner_id")));
-		free(p);
-	}
+	tui_send_ids(s, T_OWNER_SET, "PUT", "/api/v1/certificates/%s", ids, body);
+	json_decref(body);
 }
 
 static int act(struct tui_screen *s, enum tui_act a)
@@ -138,7 +117,7 @@ static int owners_form(struct tui_screen *s, const json_t *owners)
 	};
 
 	tui_list_ids(&tui_rl(s)->list, &ids);
-	if (ids.n && (f = tui_form_open(s, "Reassign owner", 0, owner_set, ids_json(&ids)))) {
+	if (ids.n && (f = tui_form_open(s, "Reassign owner", 0, owner_set, tui_ids_json(&ids)))) {
 		tui_form_fields(f, fld);
 		tui_form_choices(f, "owner_id", owners, "id", "name", false);
 		f->note = cc_xasprintf("%zu certificate%s", ids.n, ids.n == 1 ? "" : "s");

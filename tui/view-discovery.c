@@ -47,7 +47,6 @@ static int act(struct tui_screen *s, enum tui_act a)
 {
 	struct cc_strv ids = CC_STRV_INIT;
 	struct tui_form *f;
-	json_t *j;
 
 	if (a == TUI_A_history) {
 		tui_push(s->app, &tui_view_discovery_scans, NULL, NULL);
@@ -60,10 +59,7 @@ static int act(struct tui_screen *s, enum tui_act a)
 		tui_post_each(s, T_TRIAGE, "/api/v1/discovered-certificates/%s/dismiss", &ids,
 			      NULL);
 	} else if (ids.n) {
-		j = json_array();
-		for (size_t i = 0; i < ids.n; i++)
-			json_array_append_new(j, json_string(ids.v[i]));
-		f = tui_form_open(s, "Claim", 0, claimed, j);
+		f = tui_form_open(s, "Claim", 0, claimed, tui_ids_json(&ids));
 		if (f) {
 			tui_form_add(f, &(struct tui_field){ "managed_certificate_id",
 							     "Managed certificate", TUI_FT_TEXT,
@@ -135,11 +131,5 @@ const struct tui_view_ops tui_view_discovery_scans = {
 	.title = "Discovery scans",
 	.acts = (const enum tui_act[]){ TUI_A_search, TUI_A_sort, TUI_A__COUNT },
 	.desc = &scans,
-	.open = tui_rl_open,
-	.close = tui_rl_close,
-	.load = tui_rl_load,
-	.result = tui_rl_result,
-	.key = tui_rl_key,
-	.act = tui_rl_act,
-	.draw = tui_rl_draw,
+	TUI_RL_OPS,
 };

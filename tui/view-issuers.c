@@ -44,11 +44,7 @@ TUI_RL_VIEW(issuers, "issuers", "Issuers", &desc, TUI_A_open, TUI_A_create, TUI_
 
 /* the detail: config (the server redacts secrets), test, the certificates it issued */
 static const struct tui_sub subs[] = {
-	{ "Certificates", "/api/v1/certificates?issuer_id=%s&per_page=100",
-	  (const struct tui_col[]){ { "Name", "name", 0, TUI_F_TEXT },
-				    { "Status", "status", 11, TUI_F_STATUS },
-				    { "Expires", "expires_at", 14, TUI_F_AGO },
-				    TUI_COL_END },
+	{ "Certificates", "/api/v1/certificates?issuer_id=%s&per_page=100", tui_cols_certs,
 	  "certificate" },
 	TUI_SUB_END,
 };

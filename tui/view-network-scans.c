@@ -27,13 +27,9 @@ static const struct tui_field form[] = {
 
 static int act(struct tui_screen *s, enum tui_act a)
 {
-	struct cc_strv ids = CC_STRV_INIT;
-
 	if (a != TUI_A_scan)
 		return TUI_PASS;
-	tui_list_ids(&tui_rl(s)->list, &ids);
-	tui_post_each(s, T_SCAN, "/api/v1/network-scan-targets/%s/scan", &ids, NULL);
-	cc_strv_release(&ids);
+	tui_rl_post_selected(s, T_SCAN, "/api/v1/network-scan-targets/%s/scan");
 	return TUI_REDRAW;
 }
 

@@ -24,13 +24,9 @@ static const struct tui_field filter[] = {
 
 static int act(struct tui_screen *s, enum tui_act a)
 {
-	struct cc_strv ids = CC_STRV_INIT;
-
 	if (a != TUI_A_read)
 		return TUI_PASS;
-	tui_list_ids(&tui_rl(s)->list, &ids);
-	tui_post_each(s, T_READ, "/api/v1/notifications/%s/read", &ids, NULL);
-	cc_strv_release(&ids);
+	tui_rl_post_selected(s, T_READ, "/api/v1/notifications/%s/read");
 	return TUI_REDRAW;
 }
 

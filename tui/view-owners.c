@@ -18,11 +18,7 @@ static const struct tui_field form[] = {
 };
 
 static const struct tui_sub subs[] = {
-	{ "Certificates", "/api/v1/certificates?owner_id=%s&per_page=100",
-	  (const struct tui_col[]){ { "Name", "name", 0, TUI_F_TEXT },
-				    { "Status", "status", 11, TUI_F_STATUS },
-				    { "Expires", "expires_at", 14, TUI_F_AGO },
-				    TUI_COL_END },
+	{ "Certificates", "/api/v1/certificates?owner_id=%s&per_page=100", tui_cols_certs,
 	  "certificate" },
 	TUI_SUB_END,
 };

@@ -93,12 +93,5 @@ const struct tui_view_ops tui_view_short_lived = {
 	.acts = (const enum tui_act[]){ TUI_A_open, TUI_A_search, TUI_A_sort, TUI_A__COUNT },
 	.desc = &desc,
 	.refresh_s = 10,
-	.open = tui_rl_open,
-	.close = tui_rl_close,
-	.load = tui_rl_load,
-	.result = tui_rl_result,
-	.key = tui_rl_key,
-	.act = tui_rl_act,
-	.draw = tui_rl_draw,
-	.tick = tui_rl_tick,
+	TUI_RL_OPS,
 };

@@ -5,16 +5,6 @@
 load helpers
 load lib/tui
 
-setup() {
-	common_setup
-	demo_serve
-}
-
-teardown() {
-	tui_stop
-	polite_teardown
-}
-
 @test "every top screen opens with the server's data, Tab and Shift-Tab cycle" {
 	tui_start 80x24
 	tui_wait 'certctl │ Dashboard'

@@ -5,16 +5,6 @@
 load helpers
 load lib/tui
 
-setup() {
-	common_setup
-	demo_serve
-}
-
-teardown() {
-	tui_stop
-	polite_teardown
-}
-
 job_status() {
 	api GET "/api/v1/jobs/$1"
 	jq -r .status <<<"$HTTP_BODY"

@@ -19,11 +19,6 @@ setup() {
 	fi
 }
 
-teardown() {
-	tui_stop
-	polite_teardown
-}
-
 # owner_statuses OWNER: the sorted statuses of OWNER's certificates, one line
 owner_statuses() {
 	api GET "/api/v1/certificates?owner_id=$1&per_page=500"

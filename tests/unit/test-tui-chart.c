@@ -9,22 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "tests/unit/testjson.h"
 #include "tui/chart.h"
-
-static json_t *J(const char *text)
-{
-	json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
-
-	assert_non_null(j);
-	return j;
-}
 
 static void test_tui_chart__series_from_json(void **state)
 {
-	json_t *a = J("[{\"status\":\"Active\",\"count\":21},{\"status\":\"Expired\",\"count\":3},"
-		      "{\"status\":7,\"count\":\"x\"},{\"count\":-4},\"junk\",{\"status\":\"R\","
-		      "\"count\":1.5}]"),
-	       *o = J("{\"Managed\":4,\"Unmanaged\":5,\"odd\":\"x\"}");
+	json_t *a = testjson(
+		       "[{\"status\":\"Active\",\"count\":21},{\"status\":\"Expired\",\"count\":3},"
+		       "{\"status\":7,\"count\":\"x\"},{\"count\":-4},\"junk\",{\"status\":\"R\","
+		       "\"count\":1.5}]"),
+	       *o = testjson("{\"Managed\":4,\"Unmanaged\":5,\"odd\":\"x\"}");
 	struct tui_series s = { 0 };
 
 	(void)state;
@@ -107,8 +101,9 @@ static void test_tui_chart__heatmap_weeks(void **state)
 
 static void test_tui_chart__fleet_groups(void **state)
 {
-	json_t *a = J("{\"data\":[{\"os\":\"linux\"},{\"os\":\"darwin\"},{\"os\":\"linux\"},{},"
-		      "{\"os\":\"\"},{\"os\":3},\"junk\"]}");
+	json_t *a =
+		testjson("{\"data\":[{\"os\":\"linux\"},{\"os\":\"darwin\"},{\"os\":\"linux\"},{},"
+			 "{\"os\":\"\"},{\"os\":3},\"junk\"]}");
 	struct tui_series s = { 0 };
 
 	(void)state;

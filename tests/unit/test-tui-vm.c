@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "tests/unit/testjson.h"
 #include <curses.h>
 #include "libcc/time.h"
 #include "tui/bulk.h"
@@ -20,18 +21,11 @@
 
 #define NOW (INT64_C(1795860987) * CC_USEC_PER_SEC) /* 2026-11-28T10:16:27Z */
 
-static json_t *J(const char *text)
-{
-	json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
-
-	assert_non_null(j);
-	return j;
-}
-
 static void test_tui_vm__fields_of_any_type(void **state)
 {
-	json_t *o = J("{\"a\":{\"b\":7},\"s\":\"x\",\"r\":2.9,\"n\":null,\"arr\":[1,\"two\",true],"
-		      "\"obj\":{\"k\":[\"v\",\"w\"],\"z\":false}}");
+	json_t *o = testjson(
+		"{\"a\":{\"b\":7},\"s\":\"x\",\"r\":2.9,\"n\":null,\"arr\":[1,\"two\",true],"
+		"\"obj\":{\"k\":[\"v\",\"w\"],\"z\":false}}");
 	char *t;
 
 	(void)state;
@@ -60,39 +54,38 @@ static void test_tui_vm__fields_of_any_type(void **state)
 
 static void test_tui_vm__time_cells(void **state)
 {
-	json_t *in6 = json_string("2026-12-04T10:16:27Z"), *zero = json_string(CC_ZERO_TIME_TEXT),
-	       *bad = json_string("yesterday"), *num = json_integer(5);
-	char *t, buf[32];
+	static const struct {
+		const char *json;
+		enum tui_fmt f;
+		const char *want;
+	} rows[] = {
+		{ "\"2026-12-04T10:16:27Z\"", TUI_F_DATE, "2026-12-04" },
+		{ "\"2026-12-04T10:16:27Z\"", TUI_F_AGO, "in 6 days" },
+		{ "\"2026-12-04T10:16:27Z\"", TUI_F_TTL, "6d 00h" },
+		{ "\"" CC_ZERO_TIME_TEXT "\"", TUI_F_WHEN, "—" },
+		{ "\"yesterday\"", TUI_F_WHEN, "yesterday" },
+		{ "5", TUI_F_DATE, "5" },
+		{ "true", TUI_F_BOOL, "yes" },
+		{ "null", TUI_F_AGO, "" },
+	};
+	static const struct {
+		long long secs;
+		const char *want;
+	} ttl[] = { { 252, "4m 12s" }, { 0, "expired" }, { -5, "expired" }, { 7380, "2h 03m" } };
+	char buf[32];
 
 	(void)state;
-	t = tui_format(in6, TUI_F_DATE, NOW);
-	assert_string_equal(t, "2026-12-04");
-	free(t);
-	t = tui_format(in6, TUI_F_AGO, NOW);
-	assert_string_equal(t, "in 6 days");
-	free(t);
-	t = tui_format(in6, TUI_F_TTL, NOW);
-	assert_string_equal(t, "6d 00h");
-	free(t);
-	t = tui_format(zero, TUI_F_WHEN, NOW);
-	assert_string_equal(t, "—");
-	free(t);
-	t = tui_format(bad, TUI_F_WHEN, NOW);
-	assert_string_equal(t, "yesterday");
-	free(t);
-	t = tui_format(num, TUI_F_DATE, NOW);
-	assert_string_equal(t, "5");
-	free(t);
-	tui_fmt_ttl(252, buf, sizeof(buf));
-	assert_string_equal(buf, "4m 12s");
-	tui_fmt_ttl(0, buf, sizeof(buf));
-	assert_string_equal(buf, "expired");
-	tui_fmt_ttl(7380, buf, sizeof(buf));
-	assert_string_equal(buf, "2h 03m");
-	json_decref(in6);
-	json_decref(zero);
-	json_decref(bad);
-	json_decref(num);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		json_t *v = testjson(rows[i].json);
+		char *t = tui_format(v, rows[i].f, NOW);
+		assert_string_equal(t, rows[i].want);
+		free(t);
+		json_decref(v);
+	}
+	for (size_t i = 0; i < sizeof(ttl) / sizeof(ttl[0]); i++) {
+		tui_fmt_ttl(ttl[i].secs, buf, sizeof(buf));
+		assert_string_equal(buf, ttl[i].want);
+	}
 }
 
 static const struct tui_col cols[] = {
@@ -104,10 +97,12 @@ static const struct tui_col cols[] = {
 
 static void test_tui_vm__table_from_replies(void **state)
 {
-	json_t *env = J("{\"data\":[{\"id\":\"a\",\"name\":\"alpha\",\"status\":\"Active\","
-			"\"days\":10},"
-			"7,\"x\",null,{\"name\":{\"oops\":1},\"status\":[1,2]},{}],\"total\":99}"),
-	       *bare = J("[{\"id\":\"b\",\"days\":\"x\"}]"), *none = J("{\"error\":\"no\"}");
+	json_t *env = testjson(
+		       "{\"data\":[{\"id\":\"a\",\"name\":\"alpha\",\"status\":\"Active\","
+		       "\"days\":10},"
+		       "7,\"x\",null,{\"name\":{\"oops\":1},\"status\":[1,2]},{}],\"total\":99}"),
+	       *bare = testjson("[{\"id\":\"b\",\"days\":\"x\"}]"),
+	       *none = testjson("{\"error\":\"no\"}");
 	struct tui_table t = { 0 };
 
 	(void)state;
@@ -147,7 +142,8 @@ static void test_tui_vm__column_widths_fit(void **state)
 
 static void test_tui_vm__csv_quotes(void **state)
 {
-	json_t *r = J("[{\"id\":\"1\",\"actor\":\"a,b\",\"details\":{\"q\":\"say \\\"hi\\\"\"}}]");
+	json_t *r = testjson(
+		"[{\"id\":\"1\",\"actor\":\"a,b\",\"details\":{\"q\":\"say \\\"hi\\\"\"}}]");
 	static const char *const keys[] = { "id", "actor", "details", "missing", NULL };
 	char *csv = tui_json_csv(r, keys);
 
@@ -162,7 +158,7 @@ static void test_tui_vm__csv_quotes(void **state)
 
 static void list_from(struct tui_list *l, const char *text)
 {
-	json_t *j = J(text);
+	json_t *j = testjson(text);
 	struct tui_table t = { 0 };
 
 	tui_table_fill(&t, cols, j, NOW);
@@ -328,8 +324,9 @@ static void test_tui_vm__form_fields_and_values(void **state)
 
 static void test_tui_vm__form_choices_from_server(void **state)
 {
-	json_t *owners = J("{\"data\":[{\"id\":\"o-a\",\"name\":\"Ann\"},{\"name\":\"no id\"},"
-			   "{\"id\":\"o-b\"},42]}");
+	json_t *owners =
+		testjson("{\"data\":[{\"id\":\"o-a\",\"name\":\"Ann\"},{\"name\":\"no id\"},"
+			 "{\"id\":\"o-b\"},42]}");
 	struct tui_form f;
 
 	(void)state;
@@ -349,8 +346,9 @@ static void test_tui_vm__form_choices_from_server(void **state)
 
 static void test_tui_vm__bulk_body(void **state)
 {
-	json_t *form = J("{\"reason\":\"keyCompromise\",\"owner_id\":\"o-a\",\"team_id\":\"\","
-			 "\"agent_id\":5}"),
+	json_t *form = testjson(
+		       "{\"reason\":\"keyCompromise\",\"owner_id\":\"o-a\",\"team_id\":\"\","
+		       "\"agent_id\":5}"),
 	       *b;
 	struct cc_strv ids = CC_STRV_INIT;
 	char *s;
@@ -364,7 +362,7 @@ static void test_tui_vm__bulk_body(void **state)
 	assert_true(tui_bulk_has_criteria(b));
 	free(s);
 	json_decref(b);
-	b = tui_bulk_body(J("{\"reason\":\"unspecified\"}"), NULL, false);
+	b = tui_bulk_body(testjson("{\"reason\":\"unspecified\"}"), NULL, false);
 	assert_false(tui_bulk_has_criteria(b));
 	json_decref(b);
 	assert_non_null(strstr(tui_revoke_reasons, "privilegeWithdrawn"));
@@ -374,19 +372,24 @@ static void test_tui_vm__bulk_body(void **state)
 
 static void test_tui_vm__bulk_replies_and_job(void **state)
 {
-	json_t *dry = J("{\"criteria\":{},\"total_matched\":5,\"total_skipped\":1,"
-			"\"would_revoke\":[\"a\",\"b\",\"c\",\"d\"],\"would_skip\":[\"e\"],"
-			"\"not_found\":[\"zz\"]}"),
-	       *sync = J("{\"job_id\":\"job-1\",\"status\":\"Completed\",\"total_matched\":4,"
-			 "\"total_revoked\":3,\"total_failed\":1,\"total_skipped\":0,"
-			 "\"errors\":[{\"certificate_id\":\"d\",\"error\":\"issuer down\"}]}"),
-	       *async = J("{\"job_id\":\"job-2\",\"status\":\"Running\",\"affected_count\":10050}"),
-	       *run = J("{\"id\":\"job-2\",\"status\":\"Running\",\"progress\":{\"done\":500,"
-			"\"total\":10050}}"),
-	       *done = J("{\"status\":\"Completed\",\"progress\":{\"done\":10050,\"total\":10050},"
-			 "\"result\":{\"total_revoked\":10050,\"total_matched\":10050}}"),
-	       *junk = J("{\"total_matched\":\"many\",\"errors\":\"x\",\"progress\":[1],\"status\":"
-			 "7}");
+	json_t *dry = testjson("{\"criteria\":{},\"total_matched\":5,\"total_skipped\":1,"
+			       "\"would_revoke\":[\"a\",\"b\",\"c\",\"d\"],\"would_skip\":[\"e\"],"
+			       "\"not_found\":[\"zz\"]}"),
+	       *sync = testjson(
+		       "{\"job_id\":\"job-1\",\"status\":\"Completed\",\"total_matched\":4,"
+		       "\"total_revoked\":3,\"total_failed\":1,\"total_skipped\":0,"
+		       "\"errors\":[{\"certificate_id\":\"d\",\"error\":\"issuer down\"}]}"),
+	       *async = testjson(
+		       "{\"job_id\":\"job-2\",\"status\":\"Running\",\"affected_count\":10050}"),
+	       *run = testjson(
+		       "{\"id\":\"job-2\",\"status\":\"Running\",\"progress\":{\"done\":500,"
+		       "\"total\":10050}}"),
+	       *done = testjson(
+		       "{\"status\":\"Completed\",\"progress\":{\"done\":10050,\"total\":10050},"
+		       "\"result\":{\"total_revoked\":10050,\"total_matched\":10050}}"),
+	       *junk = testjson(
+		       "{\"total_matched\":\"many\",\"errors\":\"x\",\"progress\":[1],\"status\":"
+		       "7}");
 	struct tui_bulk b;
 
 	(void)state;
@@ -430,8 +433,9 @@ static void test_tui_vm__bulk_replies_and_job(void **state)
 
 static void test_tui_vm__dashboard_tiles(void **state)
 {
-	json_t *s = J("{\"total_certificates\":32,\"expired_certificates\":3,\"offline_agents\":0,"
-		      "\"pending_jobs\":\"nine\"}");
+	json_t *s = testjson(
+		"{\"total_certificates\":32,\"expired_certificates\":3,\"offline_agents\":0,"
+		"\"pending_jobs\":\"nine\"}");
 	struct tui_stat st[12];
 	int n = tui_summary_stats(s, st, 12);
 
@@ -449,10 +453,11 @@ static void test_tui_vm__dashboard_tiles(void **state)
 
 static void test_tui_vm__onboarding_due(void **state)
 {
-	json_t *builtin =
-		       J("{\"data\":[{\"id\":\"iss-local\",\"source\":\"database\"}],\"total\":1}"),
-	       *user = J("{\"data\":[{\"id\":\"iss-local\"},{\"id\":\"iss-acme\"}]}"),
-	       *none = J("{\"data\":[],\"total\":0}"), *some = J("{\"data\":[{}],\"total\":3}");
+	json_t *builtin = testjson(
+		       "{\"data\":[{\"id\":\"iss-local\",\"source\":\"database\"}],\"total\":1}"),
+	       *user = testjson("{\"data\":[{\"id\":\"iss-local\"},{\"id\":\"iss-acme\"}]}"),
+	       *none = testjson("{\"data\":[],\"total\":0}"),
+	       *some = testjson("{\"data\":[{}],\"total\":3}");
 
 	(void)state;
 	assert_true(tui_onboarding_due(builtin, none));

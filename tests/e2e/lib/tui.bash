@@ -59,6 +59,18 @@ tui_stop() {
 	_tmux kill-server 2>/dev/null || true
 }
 
+# a test file that loads this one gets the demo fleet served and the TUI stopped; it may
+# define its own setup (calling common_setup and demo_serve)
+setup() {
+	common_setup
+	demo_serve
+}
+
+teardown() {
+	tui_stop
+	polite_teardown
+}
+
 # demo_serve: the demo fleet, and serve with API key $API_KEY on $PORT
 demo_serve() {
 	API_KEY=tui-e2e-key
