@@ -186,9 +186,7 @@ static void global_key(struct tui_app *app, struct tui_screen *t, int key)
 {
 	bool modal = t->ops->flags & TUI_V_MODAL;
 
-	if (key == 0x03) { /* raw mode: Ctrl-C is a key */
-		app->quit = true;
-	} else if (key == 'q' || key == TUI_KEY_ESC) {
+	if (key == 'q' || key == TUI_KEY_ESC) {
 		if (modal || app->depth > 1)
 			remove_screen(app, t);
 		else if (key == 'q')
@@ -214,6 +212,10 @@ static void handle_key(struct tui_app *app, int key)
 
 	if (key == KEY_RESIZE) {
 		app->dirty = true;
+		return;
+	}
+	if (key == 0x03) { /* raw mode: Ctrl-C is a key, and it always quits */
+		app->quit = true;
 		return;
 	}
 	if (!app->depth)

@@ -47,8 +47,8 @@ load lib/tui
 	tui_keys Tab Tab
 	tui_wait 'certctl │ Dashboard'
 	tui_keys q
-	sleep 0.3
-	! tui_alive
+	run tui_exited
+	assert_output 'exit status 0'
 }
 
 @test "certificates: search, multi-select, detail with versions, targets, jobs and violations" {

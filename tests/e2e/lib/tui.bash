@@ -7,7 +7,8 @@
 # tui_wait REGEX [SECS]: polls the screen until grep -E REGEX matches, fails showing it
 # tui_gone REGEX [SECS]: polls until REGEX no longer matches
 # tui_screen: the visible screen; tui_history: scrollback (after the program exited)
-# tui_resize COLSxROWS; tui_alive: the program still runs; tui_stop (in teardown)
+# tui_resize COLSxROWS; tui_alive: the program still runs; tui_exited: wait for its end;
+# tui_stop (in teardown)
 
 TUI_SOCK=certctl-e2e-${BATS_ROOT_PID:-$$}-${BATS_TEST_NUMBER:-0}
 
@@ -19,12 +20,16 @@ tui_start() {
 	cols=${size%x*} rows=${size#*x}
 	# the tmux server must not hold bats' fds (bats would wait for it), and the pane gets
 	# the test's environment: CERTCTL_DATA_DIR marks it as this test's (leak check)
+	# the exit status goes to a file: tmux may not reap the pane in time to report it
+	rm -f "$TEST_DIR/tui.status"
 	(
 		export CERTCTL_SERVER_URL=http://127.0.0.1:$PORT CERTCTL_API_KEY=${API_KEY:-}
+		export TUI_STATUS_FILE=$TEST_DIR/tui.status
 		_closefds_exec tmux -L "$TUI_SOCK" -f /dev/null start-server \; \
 			set-option -g remain-on-exit on \; \
 			new-session -d -s tui -x "$cols" -y "$rows" \
-			"$(printf '%q ' "$CERTCTL_BIN_DIR/certctl" tui "$@")"
+			"$(printf '%q ' sh -c 'rc=0; "$@" || rc=$?; echo "$rc" >"$TUI_STATUS_FILE"' \
+				sh "$CERTCTL_BIN_DIR/certctl" tui "$@")"
 	)
 }
 
@@ -52,6 +57,17 @@ tui_gone() {
 		sleep 0.1
 	done
 	fail "/$re/ still on the TUI screen after ${secs}s:
+$(tui_screen)"
+}
+
+# tui_exited [SECS]: waits until the program has exited; prints "exit status N"
+tui_exited() {
+	local i
+	for ((i = 0; i < ${1:-5} * 10; i++)); do
+		[ -s "$TEST_DIR/tui.status" ] && { echo "exit status $(cat "$TEST_DIR/tui.status")"; return 0; }
+		sleep 0.1
+	done
+	fail "certctl tui still runs:
 $(tui_screen)"
 }
 
