@@ -22,8 +22,9 @@ int tui_series_from(struct tui_series *s, const json_t *arr, const char *label_k
 int tui_series_from_object(struct tui_series *s, const json_t *o);
 void tui_series_add(struct tui_series *s, const char *label, double v);
 void tui_series_release(struct tui_series *s);
-/* agents of a list reply counted by the value of key, most frequent first */
-int tui_fleet_count(struct tui_series *s, const json_t *agents, const char *key);
+/* the items of a list reply counted by the value of key, most frequent first (the fleet
+ * by OS, the policies by severity) */
+int tui_series_count(struct tui_series *s, const json_t *agents, const char *key);
 
 /* the length of a bar for v in w columns (at least 1 when v > 0) */
 int tui_bar_len(double v, double max, int w);

@@ -55,7 +55,8 @@ static int key(struct tui_screen *s, int k)
 {
 	if (k == '?' || k == 'q' || k == TUI_KEY_ESC || k == '\n')
 		return TUI_BACK;
-	return tui_detail_key(s->st, k) == TUI_PASS ? TUI_REDRAW : TUI_REDRAW;
+	tui_detail_key(s->st, k); /* the rest scrolls, or does nothing */
+	return TUI_REDRAW;
 }
 
 static void draw(struct tui_screen *s, struct tui_rect r)

@@ -25,6 +25,7 @@ void tui_rl_open(struct tui_screen *s)
 	struct tui_rl *rl = cc_xcalloc(1, sizeof(*rl));
 
 	tui_list_init(&rl->list);
+	rl->list.sort_col = tui_rl_desc(s)->sort_col - 1;
 	s->st = rl;
 }
 
@@ -58,6 +59,8 @@ void tui_rl_set(struct tui_screen *s, json_t *reply)
 	json_decref(rl->reply);
 	rl->reply = reply;
 	rebuild(s);
+	if (tui_rl_desc(s)->loaded)
+		tui_rl_desc(s)->loaded(s);
 }
 
 char *tui_rl_query(const struct tui_screen *s, const char *path)

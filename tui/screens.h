@@ -23,11 +23,13 @@ struct tui_rl_desc {
 	const char *empty;		/* what an empty list says */
 	const char *note;		/* a line above the list */
 	bool live;			/* re-format the cells every second (countdowns) */
+	int sort_col;			/* the first sort: column number + 1, 0 = the server's */
 	/* the view's own: actions first (TUI_PASS: the generic one), results of its tags,
 	 * a load that replaces the plain GET of path */
 	int (*act)(struct tui_screen *s, enum tui_act a);
 	int (*result)(struct tui_screen *s, const struct tui_res *r);
 	void (*load)(struct tui_screen *s);
+	void (*loaded)(struct tui_screen *s); /* after a new list is shown */
 };
 
 struct tui_rl {

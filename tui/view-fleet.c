@@ -46,7 +46,7 @@ static int result(struct tui_screen *s, const struct tui_res *r)
 		return TUI_REDRAW;
 	}
 	for (int i = 0; i < NCHARTS; i++)
-		tui_fleet_count(&f->s[i], r->json, keys[i][0]);
+		tui_series_count(&f->s[i], r->json, keys[i][0]);
 	f->total = tui_jint(r->json, "total", (long long)f->s[0].sum);
 	return TUI_REDRAW;
 }

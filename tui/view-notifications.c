@@ -1,5 +1,5 @@
-/* view-notifications.c: Notifications — read and unread, grouped by certificate when sorted
- * on it; m marks the selected ones read */
+/* view-notifications.c: Notifications — read and unread, grouped by certificate (s sorts
+ * otherwise); m marks the selected ones read */
 #include <stdlib.h>
 #include "tui/screens.h"
 #include "libcc/banned.h"
@@ -50,6 +50,7 @@ static const struct tui_rl_desc desc = {
 	.empty = "no notifications",
 	.act = act,
 	.result = result,
+	.sort_col = 2, /* grouped by certificate, newest first within each */
 };
 
 TUI_RL_VIEW(notifications, "notifications", "Notifications", &desc, TUI_A_read, TUI_A_open,

@@ -1,4 +1,4 @@
-/* vm-fleet.c: the fleet overview's model — agents counted by a field, largest first */
+/* vm-fleet.c: counting the items of a list by a field, largest first (the fleet overview) */
 #include <stdlib.h>
 #include <string.h>
 #include "tui/chart.h"
@@ -12,7 +12,7 @@ static int by_count(const void *a, const void *b)
 	return *x < *y ? 1 : *x > *y ? -1 : 0;
 }
 
-int tui_fleet_count(struct tui_series *s, const json_t *agents, const char *key)
+int tui_series_count(struct tui_series *s, const json_t *agents, const char *key)
 {
 	const json_t *data = tui_jdata(agents), *it;
 	struct {

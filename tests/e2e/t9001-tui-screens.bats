@@ -132,3 +132,27 @@ load lib/tui
 	refute_output --partial 'too small'
 	[ "$(tui_screen | wc -l)" -le 24 ]
 }
+
+@test "certctl tui refuses to run without a terminal, or for an unknown screen" {
+	run certctl tui </dev/null
+	assert_failure 2
+	assert_output --partial 'needs a terminal'
+	run certctl tui --screen nosuch
+	assert_failure 2
+	assert_output --partial "no screen is called 'nosuch'"
+}
+
+@test "colors on a color terminal, none with NO_COLOR" {
+	local color=$'\e\\[([0-9]+;)*(3[0-7]|4[0-7]|38;5;[0-9]+|48;5;[0-9]+)m'
+	tui_start 80x24
+	tui_wait '32 certificates'
+	_tmux capture-pane -p -e -t tui | grep -Eq "$color" || fail "no colors on the screen"
+	tui_keys q
+	run tui_exited
+	tui_stop
+	NO_COLOR=1 tui_start 80x24
+	tui_wait '32 certificates'
+	! _tmux capture-pane -p -e -t tui | grep -Eq "$color"
+	# still readable: the current screen's tab is in reverse video
+	_tmux capture-pane -p -e -t tui | grep -q $'\e\\[7m' || fail "no reverse video"
+}

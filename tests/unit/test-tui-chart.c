@@ -107,12 +107,12 @@ static void test_tui_chart__fleet_groups(void **state)
 	struct tui_series s = { 0 };
 
 	(void)state;
-	assert_int_equal(tui_fleet_count(&s, a, "os"), 3);
+	assert_int_equal(tui_series_count(&s, a, "os"), 3);
 	assert_string_equal(s.label[0], "(unknown)"); /* 3 without an os */
 	assert_true(s.v[0] == 3);
 	assert_string_equal(s.label[1], "linux");
 	assert_string_equal(s.label[2], "darwin");
-	assert_int_equal(tui_fleet_count(&s, NULL, "os"), -1);
+	assert_int_equal(tui_series_count(&s, NULL, "os"), -1);
 	tui_series_release(&s);
 	json_decref(a);
 }
