@@ -74,7 +74,7 @@ static void test_tui_chart__heatmap_weeks(void **state)
 {
 	struct tui_series s = { 0 };
 	struct tui_heat h;
-	char d[16];
+	char d[32];
 
 	(void)state;
 	/* 2026-11-28 is a Saturday: row 5 of week 0 */

@@ -362,7 +362,9 @@ static void test_tui_vm__bulk_body(void **state)
 	assert_true(tui_bulk_has_criteria(b));
 	free(s);
 	json_decref(b);
-	b = tui_bulk_body(testjson("{\"reason\":\"unspecified\"}"), NULL, false);
+	json_decref(form);
+	form = testjson("{\"reason\":\"unspecified\"}");
+	b = tui_bulk_body(form, NULL, false);
 	assert_false(tui_bulk_has_criteria(b));
 	json_decref(b);
 	assert_non_null(strstr(tui_revoke_reasons, "privilegeWithdrawn"));
