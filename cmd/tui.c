@@ -33,7 +33,10 @@ const struct cc_cmd_info cmd_tui_info = {
 		"* select all, s sort, S reverse, f filter, ^R reload; each screen's own keys\n"
 		"are in its footer. Requests run in the background: a server that goes away is\n"
 		"reported on the status line and retried. Needs a terminal of at least 80x24;\n"
-		"NO_COLOR or --no-color draws without colors.",
+		"NO_COLOR or --no-color draws without colors. Tests drive it without a terminal:\n"
+		"CERTCTL_TUI_SCRIPT names a file of commands (key, type, save-screen, resize,\n"
+		"sleep, quit), each run once every request is answered, on a screen of LINES x\n"
+		"COLUMNS.",
 	.opts = opts,
 	.subs = NULL,
 };
@@ -44,7 +47,7 @@ int cmd_tui(int argc, char **argv, struct cc_ctx *ctx)
 	struct cc_client cl;
 	struct cc_err err = CC_ERR_INIT;
 	struct tui_opts o;
-	const char *now = getenv("CERTCTL_TEST_NOW");
+	const char *now = getenv("CERTCTL_TEST_NOW"), *script = getenv("CERTCTL_TUI_SCRIPT");
 	int rc;
 
 	if (!cc_cmd_start(ctx, argc, argv, &ov, &rc))
@@ -54,7 +57,7 @@ int cmd_tui(int argc, char **argv, struct cc_ctx *ctx)
 		rc = cc_usage_error(ctx->cmd, "unexpected argument '%s'", ov.pos.v[0]);
 	else if ((o.screen = cc_opt_get(ctx->cmd, &ov, "screen")) && !tui_view_find(o.screen))
 		rc = cc_usage_error(ctx->cmd, "no screen is called '%s'", o.screen);
-	else if (!isatty(0) || !isatty(1))
+	else if ((!script || !*script) && (!isatty(0) || !isatty(1)))
 		rc = cc_usage_error(ctx->cmd, "the TUI needs a terminal on stdin and stdout");
 	if (rc || (rc = cc_ctx_setup(ctx, &ov)) || (rc = cc_cmd_client(ctx, &ov, &cl))) {
 		cc_optv_release(&ov);
@@ -65,6 +68,7 @@ int cmd_tui(int argc, char **argv, struct cc_ctx *ctx)
 	o.color = !ctx->cfg.no_color && !cc_opt_isset(ctx->cmd, &ov, "no-color");
 	o.no_wizard = cc_opt_isset(ctx->cmd, &ov, "no-wizard");
 	o.now_s = now ? strtol(now, NULL, 10) : 0;
+	o.script = script && *script ? script : NULL;
 	if (tui_run(&cl, &o, &err) < 0)
 		rc = cc_cmd_fail(ctx, &err);
 	cc_client_release(&cl);

@@ -14,6 +14,7 @@
 #define TUI_RETRY_MS 3000 /* while the server is unreachable */
 
 struct tui_fetch;
+struct tui_script;
 
 struct tui_app {
 	struct tui_fetch *fetch;
@@ -33,6 +34,10 @@ struct tui_app {
 	enum tui_level status_lv;
 	int64_t status_until_ms;
 	int64_t now_ms;
+	/* CERTCTL_TUI_SCRIPT: the commands that replace the keyboard */
+	struct tui_script *script;
+	struct cc_err script_err;
+	int script_rc;
 };
 
 /* chrome.c: everything around the current screen; returns the screen's rectangle */
@@ -42,6 +47,10 @@ struct tui_screen *tui_app_base(const struct tui_app *app);
 /* request.c: a result reached the app; false when its screen is gone */
 void tui_app_result(struct tui_app *app, struct tui_res *r);
 int64_t tui_mono_ms(void);
+/* app.c: a key as if typed */
+void tui_app_key(struct tui_app *app, int key);
+/* no screen waits for an answer */
+bool tui_app_idle(const struct tui_app *app);
 /* app.c: what a handler's return value asks for (redraw, reload, close, quit) */
 void tui_app_apply(struct tui_app *app, struct tui_screen *s, int rc);
 

@@ -11,6 +11,7 @@
 #include "tui/app-int.h"
 #include "tui/draw.h"
 #include "tui/fetch.h"
+#include "tui/script.h"
 #include "libcc/banned.h"
 
 int64_t tui_mono_ms(void)
@@ -205,7 +206,7 @@ static void global_key(struct tui_app *app, struct tui_screen *t, int key)
 	}
 }
 
-static void handle_key(struct tui_app *app, int key)
+void tui_app_key(struct tui_app *app, int key)
 {
 	struct tui_screen *t;
 	int rc = TUI_PASS;
@@ -293,7 +294,25 @@ static void read_keys(struct tui_app *app)
 	int rc;
 
 	while (!app->quit && (rc = wget_wch(stdscr, &wc)) != ERR)
-		handle_key(app, (int)wc);
+		tui_app_key(app, (int)wc);
+}
+
+bool tui_app_idle(const struct tui_app *app)
+{
+	for (int i = 0; i < app->depth; i++)
+		if (app->stack[i]->inflight)
+			return false;
+	return true;
+}
+
+/* the script's next command, once the screen is drawn */
+static void script_step(struct tui_app *app)
+{
+	if (app->quit || app->dirty)
+		return;
+	app->script_rc = tui_script_step(app->script, app, app->now_ms, &app->script_err);
+	if (app->script_rc <= 0)
+		app->quit = true;
 }
 
 static void loop(struct tui_app *app)
@@ -301,7 +320,7 @@ static void loop(struct tui_app *app)
 	int64_t next_tick = 0;
 
 	while (!app->quit && app->depth) {
-		struct pollfd pfd[2] = { { 0, POLLIN, 0 },
+		struct pollfd pfd[2] = { { app->script ? -1 : 0, POLLIN, 0 },
 					 { tui_fetch_fd(app->fetch), POLLIN, 0 } };
 		struct tui_res *res;
 
@@ -309,12 +328,15 @@ static void loop(struct tui_app *app)
 			app->dirty = false;
 			draw(app);
 		}
-		if (poll(pfd, 2, 250) < 0 && errno != EINTR)
+		if (poll(pfd, 2, app->script ? 10 : 250) < 0 && errno != EINTR)
 			break;
 		app->now_ms = tui_mono_ms();
 		while (!app->quit && (res = tui_fetch_pop(app->fetch)))
 			tui_app_result(app, res);
-		read_keys(app);
+		if (app->script)
+			script_step(app);
+		else
+			read_keys(app);
 		if (app->now_ms >= next_tick) {
 			next_tick = app->now_ms + 1000;
 			tick(app);
@@ -336,22 +358,51 @@ static void first_screen(struct tui_app *app)
 		tui_push(app, &tui_view_dashboard, NULL, NULL);
 }
 
+/* the terminal, or for a script a screen of LINES x COLUMNS that is drawn to /dev/null */
+static SCREEN *term_open(struct tui_app *app, FILE **in, FILE **out, struct cc_err *err)
+{
+	SCREEN *sp;
+
+	if (!app->script) {
+		initscr(); /* exits with a message when the terminal is unusable */
+		return NULL;
+	}
+	*in = fopen("/dev/null", "re");
+	*out = fopen("/dev/null", "we");
+	sp = *in && *out ? newterm(getenv("TERM") ? NULL : "xterm", *out, *in) : NULL;
+	if (!sp) {
+		cc_err_set(err, CC_E_IO, "cannot set up a screen for the TUI script");
+		if (*in)
+			fclose(*in);
+		if (*out)
+			fclose(*out);
+	}
+	return sp;
+}
+
 int tui_run(struct cc_client *cl, const struct tui_opts *o, struct cc_err *err)
 {
 	struct tui_app app;
+	FILE *in = NULL, *out = NULL;
+	SCREEN *sp;
 
 	memset(&app, 0, sizeof(app));
 	app.opts = o;
 	app.color = o->color;
 	app.server_url = cl->base_url;
-	app.fetch = tui_fetch_start(cl, err);
-	if (!app.fetch)
+	if (o->script && !(app.script = tui_script_open(o->script, err)))
 		return -1;
 	setlocale(LC_ALL, "");
 	set_escdelay(25);
-	if (!initscr()) {
-		tui_fetch_stop(app.fetch);
-		return cc_err_set(err, CC_E_IO, "cannot start the terminal (is TERM set?)");
+	sp = term_open(&app, &in, &out, err);
+	if (app.script && !sp) {
+		tui_script_close(app.script);
+		return -1;
+	}
+	app.fetch = tui_fetch_start(cl, err);
+	if (!app.fetch) {
+		endwin();
+		goto out;
 	}
 	raw();
 	noecho();
@@ -367,5 +418,14 @@ int tui_run(struct cc_client *cl, const struct tui_opts *o, struct cc_err *err)
 		remove_screen(&app, app.stack[app.depth - 1]);
 	endwin();
 	tui_fetch_stop(app.fetch);
-	return 0;
+out:
+	if (sp) {
+		delscreen(sp);
+		fclose(in);
+		fclose(out);
+	}
+	tui_script_close(app.script);
+	if (app.script_rc < 0)
+		*err = app.script_err;
+	return !app.fetch || app.script_rc < 0 ? -1 : 0;
 }

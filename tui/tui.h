@@ -12,6 +12,7 @@ struct tui_opts {
 	bool color;	    /* false: monochrome (NO_COLOR, --no-color) */
 	bool no_wizard;	    /* never open the onboarding wizard by itself */
 	long now_s;	    /* fixed clock for tests (CERTCTL_TEST_NOW), 0 = real */
+	const char *script; /* CERTCTL_TUI_SCRIPT: commands instead of a terminal (script.h) */
 };
 
 /* runs until the user quits; the client is used by the fetch thread alone */
