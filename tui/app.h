@@ -83,6 +83,19 @@ struct tui_screen {
 	char *missing;	   /* the server lacks what this screen needs: says what */
 };
 
+/* the handlers of a view whose functions are named PREFIX_open, PREFIX_close, … */
+#define TUI_VIEW_FNS(p)                                                                            \
+	.open = p##_open, .close = p##_close, .load = p##_load, .result = p##_result,              \
+	.key = p##_key, .act = p##_act, .draw = p##_draw
+/* a view of a generic kind: its id, palette name, title, flags, description and actions */
+#define TUI_VIEW_DEF(id, nm, ttl, fl, d, ...)                                                      \
+	const struct tui_view_ops tui_view_##id = {                                                \
+		.name = nm,                                                                        \
+		.title = ttl,                                                                      \
+		.flags = fl,                                                                       \
+		.acts = (const enum tui_act[]){ __VA_ARGS__, TUI_A__COUNT },                       \
+		.desc = d,
+
 /* ---- the app ---- */
 /* the current screen's size is known when it draws; this is the terminal's */
 void tui_app_size(const struct tui_app *app, int *rows, int *cols);

@@ -57,19 +57,11 @@ void tui_rl_draw(struct tui_screen *s, struct tui_rect r);
 int tui_rl_tick(struct tui_screen *s, int64_t now_ms);
 
 /* the operations of a resource list view */
-#define TUI_RL_OPS                                                                                 \
-	.open = tui_rl_open, .close = tui_rl_close, .load = tui_rl_load, .result = tui_rl_result,  \
-	.key = tui_rl_key, .act = tui_rl_act, .draw = tui_rl_draw, .tick = tui_rl_tick
+#define TUI_RL_OPS TUI_VIEW_FNS(tui_rl), .tick = tui_rl_tick
 
 /* a top screen that is a resource list */
 #define TUI_RL_VIEW(id, nm, ttl, d, ...)                                                           \
-	const struct tui_view_ops tui_view_##id = {                                                \
-		.name = nm,                                                                        \
-		.title = ttl,                                                                      \
-		.flags = TUI_V_TOP,                                                                \
-		.acts = (const enum tui_act[]){ __VA_ARGS__, TUI_A__COUNT },                       \
-		.desc = d,                                                                         \
-		TUI_RL_OPS,                                                                        \
+	TUI_VIEW_DEF(id, nm, ttl, TUI_V_TOP, d, __VA_ARGS__) TUI_RL_OPS,                           \
 	}
 /* POSTs to path_fmt (%s: the id) for each selected row, or the current one */
 void tui_rl_post_selected(struct tui_screen *s, int tag, const char *path_fmt);
@@ -117,18 +109,7 @@ int tui_obj_act(struct tui_screen *s, enum tui_act a);
 void tui_obj_draw(struct tui_screen *s, struct tui_rect r);
 
 #define TUI_OBJ_VIEW(id, nm, ttl, d, ...)                                                          \
-	const struct tui_view_ops tui_view_##id = {                                                \
-		.name = nm,                                                                        \
-		.title = ttl,                                                                      \
-		.acts = (const enum tui_act[]){ __VA_ARGS__, TUI_A__COUNT },                       \
-		.desc = d,                                                                         \
-		.open = tui_obj_open,                                                              \
-		.close = tui_obj_close,                                                            \
-		.load = tui_obj_load,                                                              \
-		.result = tui_obj_result,                                                          \
-		.key = tui_obj_key,                                                                \
-		.act = tui_obj_act,                                                                \
-		.draw = tui_obj_draw,                                                              \
+	TUI_VIEW_DEF(id, nm, ttl, 0, d, __VA_ARGS__) TUI_VIEW_FNS(tui_obj),                        \
 	}
 
 /* ---- columns.c: related lists shown by several screens ---- */

@@ -26,7 +26,7 @@ static const struct text_desc *desc(const struct tui_screen *s)
 	return s->ops->desc;
 }
 
-static void open_(struct tui_screen *s)
+static void text_open(struct tui_screen *s)
 {
 	struct text_st *t = cc_xcalloc(1, sizeof(*t));
 
@@ -35,7 +35,7 @@ static void open_(struct tui_screen *s)
 	s->st = t;
 }
 
-static void close_(struct tui_screen *s)
+static void text_close(struct tui_screen *s)
 {
 	struct text_st *t = s->st;
 
@@ -44,13 +44,13 @@ static void close_(struct tui_screen *s)
 	free(t);
 }
 
-static void load(struct tui_screen *s)
+static void text_load(struct tui_screen *s)
 {
 	for (int i = 0; desc(s)->parts[i].title; i++)
 		tui_get(s, i, desc(s)->parts[i].path);
 }
 
-static int result(struct tui_screen *s, const struct tui_res *r)
+static int text_result(struct tui_screen *s, const struct tui_res *r)
 {
 	struct text_st *t = s->st;
 	const struct part *p;
@@ -111,12 +111,12 @@ static void section(struct tui_screen *s, struct tui_detail *d, const struct par
 	}
 }
 
-static int key(struct tui_screen *s, int k)
+static int text_key(struct tui_screen *s, int k)
 {
 	return tui_detail_key(&((struct text_st *)s->st)->d, k);
 }
 
-static int act(struct tui_screen *s, enum tui_act a)
+static int text_act(struct tui_screen *s, enum tui_act a)
 {
 	if (a != TUI_A_send || !desc(s)->send_path)
 		return TUI_PASS;
@@ -124,7 +124,7 @@ static int act(struct tui_screen *s, enum tui_act a)
 	return TUI_REDRAW;
 }
 
-static void draw(struct tui_screen *s, struct tui_rect r)
+static void text_draw(struct tui_screen *s, struct tui_rect r)
 {
 	struct text_st *t = s->st;
 
@@ -139,20 +139,8 @@ static void draw(struct tui_screen *s, struct tui_rect r)
 }
 
 #define TEXT_VIEW(id, nm, ttl, d, refresh, ...)                                                    \
-	const struct tui_view_ops tui_view_##id = {                                                \
-		.name = nm,                                                                        \
-		.title = ttl,                                                                      \
-		.flags = TUI_V_TOP,                                                                \
-		.acts = (const enum tui_act[]){ __VA_ARGS__, TUI_A__COUNT },                       \
-		.desc = d,                                                                         \
-		.refresh_s = refresh,                                                              \
-		.open = open_,                                                                     \
-		.close = close_,                                                                   \
-		.load = load,                                                                      \
-		.result = result,                                                                  \
-		.key = key,                                                                        \
-		.act = act,                                                                        \
-		.draw = draw,                                                                      \
+	TUI_VIEW_DEF(id, nm, ttl, TUI_V_TOP, d, __VA_ARGS__).refresh_s = refresh,                  \
+						TUI_VIEW_FNS(text),                                \
 	}
 
 static const struct text_desc digest = {
