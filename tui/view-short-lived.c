@@ -51,7 +51,7 @@ static void ask_certs(struct tui_screen *s, const json_t *profiles)
 			    tui_jint(p, "max_ttl_seconds", 0));
 	}
 	free(rl->note);
-	rl->note = n ? cc_xasprintf("profiles with a TTL under an hour: %s · refreshed every 10 s",
+	rl->note = n ? cc_xasprintf("refreshed every 10 s · profiles with a TTL under an hour: %s",
 				    note.buf)
 		     : cc_xstrdup("no profile has a TTL under an hour (allow_short_lived)");
 	cc_buf_release(&note);
