@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -136,6 +137,8 @@ static void *loop(void *arg)
 struct tui_fetch *tui_fetch_start(struct cc_client *cl, struct cc_err *err)
 {
 	struct tui_fetch *f = cc_xcalloc(1, sizeof(*f));
+	sigset_t all, old;
+	int rc;
 
 	f->cl = cl;
 	f->jobs_tail = &f->jobs;
@@ -147,7 +150,12 @@ struct tui_fetch *tui_fetch_start(struct cc_client *cl, struct cc_err *err)
 	}
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
-	if (pthread_create(&f->th, NULL, loop, f)) {
+	/* signals (SIGWINCH above all) go to the UI thread: the fetch thread blocks them all */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&f->th, NULL, loop, f);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
 		cc_err_set(err, CC_E_IO, "cannot start the fetch thread");
 		close(f->pipe[0]);
 		close(f->pipe[1]);
