@@ -6,6 +6,7 @@ SANITIZE ?=
 CC ?= cc
 
 PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl readline
+PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl ncursesw
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -41,7 +42,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(O)/obj/%.o)
 all: $(BIN) links man
 # keep test objects: the binaries are relinked from them
 .SECONDARY:
-.PHONY: all links check unit e2e asan run install uninstall clean format format-check deps
+.PHONY: all links check unit e2e asan run demo install uninstall clean format format-check deps
 
 $(O)/gen/schema.c: scripts/embed-schema.sh $(SCHEMA)
 	@mkdir -p $(@D)
@@ -100,6 +101,12 @@ deps:
 run: deps all
 	$(BIN) serve
 
+# the demo fleet in serve, a real agent, and the TUI on top (everything stops with the TUI)
+DEMO_DIR ?= $(O)/demo
+DEMO_PORT ?= 8478
+demo: all
+	sh scripts/demo $(BIN) $(DEMO_DIR) $(DEMO_PORT)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man7 \
@@ -129,6 +136,8 @@ clean:
 
 FORMAT_SRC := $(LIB_SRC) $(CMD_SRC) $(wildcard libcc/*.h cmd/*.h daemon/*.h agent/*.h \
 	connectors/*/*.h mcp/*.h tests/unit/*.c tests/unit/*.h)
+FORMAT_SRC := $(LIB_SRC) $(CMD_SRC) $(wildcard libcc/*.h cmd/*.h daemon/*.h agent/*.h tui/*.h \
+	connectors/*/*.h tests/unit/*.c tests/unit/*.h)
 format:
 	clang-format -i $(FORMAT_SRC)
 
