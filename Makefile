@@ -5,8 +5,7 @@ DESTDIR ?=
 SANITIZE ?=
 CC ?= cc
 
-PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl readline
-PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl ncursesw
+PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl readline ncursesw
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -134,10 +133,8 @@ uninstall:
 clean:
 	rm -rf $(O)
 
-FORMAT_SRC := $(LIB_SRC) $(CMD_SRC) $(wildcard libcc/*.h cmd/*.h daemon/*.h agent/*.h \
-	connectors/*/*.h mcp/*.h tests/unit/*.c tests/unit/*.h)
 FORMAT_SRC := $(LIB_SRC) $(CMD_SRC) $(wildcard libcc/*.h cmd/*.h daemon/*.h agent/*.h tui/*.h \
-	connectors/*/*.h tests/unit/*.c tests/unit/*.h)
+	connectors/*/*.h mcp/*.h tests/unit/*.c tests/unit/*.h)
 format:
 	clang-format -i $(FORMAT_SRC)
 

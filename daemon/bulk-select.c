@@ -30,8 +30,8 @@ static int string_member(json_t *body, const char *key, const char **out, struct
 		return 0;
 	if (!json_is_string(v) || json_string_length(v) > ID_MAX ||
 	    strlen(json_string_value(v)) != json_string_length(v))
-		return cc_err_set(err, CC_E_INVALID, "%s: must be a string of at most %d characters",
-				  key, ID_MAX);
+		return cc_err_set(err, CC_E_INVALID,
+				  "%s: must be a string of at most %d characters", key, ID_MAX);
 	if (json_string_length(v))
 		*out = json_string_value(v);
 	return 0;
@@ -48,7 +48,8 @@ static int ids_member(json_t *body, struct api_bulk_request *r, struct cc_err *e
 		return cc_err_set(err, CC_E_INVALID, "certificate_ids: must be an array of ids");
 	json_array_foreach (v, i, id) {
 		const char *s = json_string_value(id);
-		if (!s || !*s || json_string_length(id) > ID_MAX || strlen(s) != json_string_length(id))
+		if (!s || !*s || json_string_length(id) > ID_MAX ||
+		    strlen(s) != json_string_length(id))
 			return cc_err_set(err, CC_E_INVALID,
 					  "certificate_ids[%zu]: must be a non-empty id string", i);
 		if (!cc_strv_has(&r->ids, s))
@@ -181,8 +182,9 @@ static void where_build(struct cc_dbc *c, const struct api_bulk_request *r, stru
 			  CC_DB_TEXT(r->agent_id));
 	if (r->has_ids)
 		where_add(w,
-			  cc_dbc_engine(c) == CC_DB_PG ? "m.id = ANY($?::text[])"
-						       : "m.id IN (SELECT value FROM json_each($?))",
+			  cc_dbc_engine(c) == CC_DB_PG
+				  ? "m.id = ANY($?::text[])"
+				  : "m.id IN (SELECT value FROM json_each($?))",
 			  CC_DB_STRV(&r->ids));
 }
 
@@ -305,7 +307,8 @@ int api_bulk_create(struct cc_dbc *c, const struct api_bulk_request *r, const ch
 		       NULL, err) < 0 ||
 	    where_exec(c,
 		       "INSERT INTO bulk_revocation_items (job_id, seq, certificate_id) "
-		       "SELECT CAST($1 AS TEXT), ROW_NUMBER() OVER (ORDER BY m.created_at, m.id), m.id "
+		       "SELECT CAST($1 AS TEXT), ROW_NUMBER() OVER (ORDER BY m.created_at, m.id), "
+		       "m.id "
 		       "FROM managed_certificates m ",
 		       &w, "", id, &res, err) < 0 ||
 	    cc_db_exec(c, sql_total, CC_DB_ARGS(CC_DB_TEXT(id), CC_DB_INT(res.changes)), NULL,

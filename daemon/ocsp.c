@@ -18,7 +18,7 @@
 #include "libcc/banned.h"
 
 #define SEC INT64_C(1000000)
-#define VALIDITY (3600 * SEC)	    /* nextUpdate = thisUpdate + 1 h */
+#define VALIDITY (3600 * SEC)	      /* nextUpdate = thisUpdate + 1 h */
 #define RESIGN_BEFORE (15 * 60 * SEC) /* a fresh answer once less than this is left */
 #define RECHECK_SHARED (1 * SEC)
 #define NBUCKETS 65536
@@ -234,8 +234,7 @@ int api_ocsp_answer(struct api_app *app, struct cc_dbc *c, const struct api_ocsp
 	}
 	pthread_mutex_lock(&oc->mu);
 	a = find(oc, key, len, false);
-	reuse = a && a->der.len && same_status(&a->st, &st) &&
-		a->next_update - now > RESIGN_BEFORE;
+	reuse = a && a->der.len && same_status(&a->st, &st) && a->next_update - now > RESIGN_BEFORE;
 	if (reuse) {
 		a->gen = gen;
 		a->checked_at = now;
