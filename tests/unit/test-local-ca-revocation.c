@@ -28,7 +28,8 @@ static char *ossl_serial(const char *hex)
 
 	while (hex[0] == '0' && hex[1] == '0' && hex[2])
 		hex += 2;
-	s = cc_xstrdup(hex);
+	/* openssl prints whole octets: an odd number of digits gets a leading zero */
+	s = cc_xasprintf("%s%s", strlen(hex) % 2 ? "0" : "", hex);
 	for (char *p = s; *p; p++)
 		if (*p >= 'a' && *p <= 'f')
 			*p = (char)(*p - 32);
