@@ -121,9 +121,10 @@ revocation_flow() {
 	run openssl ocsp -issuer "$TEST_DIR/ca.pem" -serial 0x123456789 \
 		-url "http://127.0.0.1:$PORT/api/v1/ocsp/iss-local" -CAfile "$TEST_DIR/ca.pem"
 	assert_output --partial "0x123456789: unknown"
-	crl_serials | sort >"$TEST_DIR/got"
+	# openssl pads serials to whole bytes: strip the pad before sorting
+	crl_serials | sed 's/^0*//' | sort >"$TEST_DIR/got"
 	printf '%s\n' "$(serial_of r1)" "$(serial_of r2)" | tr a-f A-F | sort >"$TEST_DIR/want"
-	diff "$TEST_DIR/want" <(sed 's/^0*//' "$TEST_DIR/got") || fail "CRL serials differ"
+	diff "$TEST_DIR/want" "$TEST_DIR/got" || fail "CRL serials differ"
 	grep -q 'Key Compromise' "$TEST_DIR/crl.txt"
 	grep -q 'Superseded' "$TEST_DIR/crl.txt"
 

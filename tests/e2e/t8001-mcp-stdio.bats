@@ -59,13 +59,6 @@ tool_result() {
 	jq -c '.result' <<<"$r"
 }
 
-# route_absent RESULT: the call failed only because this build has no handler for its route
-# (404 "no route", or 405 when another route's {id} pattern matches the path)
-route_absent() {
-	jq -e '.isError and (.content[0].text | test("HTTP 404.*no route|HTTP 405.*is not allowed"))' \
-		<<<"$1" >/dev/null
-}
-
 @test "initialize, tools/list over every page: all tools, the 81 of v2.1, logs on stderr only" {
 	local cursor='' names='' page r
 	for page in 1 2 3 4 5; do
@@ -175,26 +168,17 @@ route_absent() {
 	jq -e '.isError and (.content[0].text | test("HTTP 404.*not found"; "i"))' <<<"$r" >/dev/null ||
 		fail "unknown certificate: $r"
 	r=$(tool_result 4)
-	if route_absent "$r"; then
-		# pending: bulk revocation is not in this branch's server yet (it lands in main)
-		echo "# pending: bulk revoke route absent in this build" >&3
-	else
-		jq -e '(.isError | not) and (.structuredContent.total_matched | type) == "number"
-			and (.structuredContent.would_revoke | index("mc-api-prod"))' <<<"$r" >/dev/null ||
-			fail "dry-run bulk revoke: $r"
-	fi
+	jq -e '(.isError | not) and (.structuredContent.total_matched | type) == "number"
+		and (.structuredContent.would_revoke | index("mc-api-prod"))' <<<"$r" >/dev/null ||
+		fail "dry-run bulk revoke: $r"
 	API_KEY=$KEY api GET /api/v1/certificates/mc-api-prod
 	[ "$(jq -r .status <<<"$HTTP_BODY")" != Revoked ] || fail "the dry run revoked mc-api-prod"
 	r=$(tool_result 5)
-	if route_absent "$r"; then
-		echo "# pending: DER CRL route absent in this build" >&3
-	else
-		jq -e '.content[1].resource.mimeType == "application/pkix-crl"' <<<"$r" >/dev/null ||
-			fail "DER CRL: $r"
-		jq -r '.content[1].resource.blob' <<<"$r" | base64 -d >"$TEST_DIR/crl.der"
-		run openssl crl -inform DER -in "$TEST_DIR/crl.der" -noout -issuer
-		assert_success
-	fi
+	jq -e '.content[1].resource.mimeType == "application/pkix-crl"' <<<"$r" >/dev/null ||
+		fail "DER CRL: $r"
+	jq -r '.content[1].resource.blob' <<<"$r" | base64 -d >"$TEST_DIR/crl.der"
+	run openssl crl -inform DER -in "$TEST_DIR/crl.der" -noout -issuer
+	assert_success
 	r=$(tool_result 6)
 	jq -e '.structuredContent.total_certificates == 32' <<<"$r" >/dev/null || fail "summary: $r"
 	r=$(tool_result 7)

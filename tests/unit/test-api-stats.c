@@ -12,6 +12,8 @@ static void fixtures(struct testapi *t, int nactive)
 {
 	char ts[CC_TIME_BUFSZ], sql[1024];
 	int64_t now = cc_time_now();
+	/* noon, three UTC days ahead: lands in timeline bucket 3 whatever the hour */
+	int64_t in3days = now - now % DAY + 3 * DAY + DAY / 2;
 
 	testapi_sql(t,
 		    "INSERT INTO teams (id, name) VALUES ('t1', 'team');"
@@ -35,7 +37,7 @@ static void fixtures(struct testapi *t, int nactive)
 		 "('e1', 'e1', 'e1.test', 'o1', 't1', 'i1', 'rp', 'Active', '%s'),"
 		 "('x1', 'x1', 'x1.test', 'o1', 't1', 'i1', 'rp', 'Expired', NULL),"
 		 "('r1', 'r1', 'r1.test', 'o1', 't1', 'i1', 'rp', 'Revoked', NULL)",
-		 cc_time_format_db(now + 3 * DAY + 3600 * CC_USEC_PER_SEC, ts));
+		 cc_time_format_db(in3days, ts));
 	testapi_sql(t, sql);
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO agents (id, name, hostname, api_key_hash, status, last_heartbeat_at)"

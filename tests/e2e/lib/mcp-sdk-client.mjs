@@ -1,7 +1,7 @@
 // mcp-sdk-client.mjs: t8002's client — the official TypeScript MCP SDK spawns `certctl mcp`
 // over stdio, lists the tools and calls a few against a running serve.
 // Usage: node mcp-sdk-client.mjs CERTCTL V21_NAMES_FILE EXPECTED_TOOL_COUNT CRL_OUT
-// Prints "pending: ..." for a check whose route this build of serve lacks; exits 1 on failure.
+// Exits 1 on the first failed check.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -12,8 +12,6 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !
 const transport = new StdioClientTransport({ command: certctl, args: ["mcp"], env, stderr: "inherit" });
 const client = new Client({ name: "certctl-e2e", version: "1.0.0" });
 const text = (r) => r.content[0].text;
-// a route this serve does not have yet: 404 "no route", or 405 from a neighbouring {id} route
-const routeAbsent = (r) => r.isError && /HTTP 404.*no route|HTTP 405.*is not allowed/.test(text(r));
 
 await client.connect(transport);
 assert.equal(client.getServerVersion().name, "certctl");
@@ -65,29 +63,21 @@ const dry = await client.callTool({
 	name: "certctl_bulk_revoke_certificates",
 	arguments: { reason: "superseded", certificate_ids: [id, "mc-api-prod"], dry_run: true },
 });
-if (routeAbsent(dry)) {
-	console.log("pending: bulk revoke (route absent in this build of serve)");
-} else {
-	assert.ok(!dry.isError, text(dry));
-	assert.equal(typeof dry.structuredContent.total_matched, "number", text(dry));
-	const after = await client.callTool({ name: "certctl_get_certificate", arguments: { id: "mc-api-prod" } });
-	assert.notEqual(after.structuredContent.status, "Revoked", "the dry run revoked");
-	console.log(`bulk revoke dry run: total_matched ${dry.structuredContent.total_matched}`);
-}
+assert.ok(!dry.isError, text(dry));
+assert.equal(typeof dry.structuredContent.total_matched, "number", text(dry));
+const after = await client.callTool({ name: "certctl_get_certificate", arguments: { id: "mc-api-prod" } });
+assert.notEqual(after.structuredContent.status, "Revoked", "the dry run revoked");
+console.log(`bulk revoke dry run: total_matched ${dry.structuredContent.total_matched}`);
 
 // the DER CRL: base64 in an embedded resource
 const crl = await client.callTool({ name: "certctl_get_der_crl", arguments: { issuer_id: "iss-local" } });
-if (routeAbsent(crl)) {
-	console.log("pending: DER CRL (route absent in this build of serve)");
-} else {
-	assert.ok(!crl.isError, text(crl));
-	const res = crl.content.find((c) => c.type === "resource").resource;
-	assert.equal(res.mimeType, "application/pkix-crl");
-	const der = Buffer.from(res.blob, "base64");
-	assert.equal(der[0], 0x30, "not DER");
-	writeFileSync(crlOut, der);
-	console.log(`DER CRL: ${der.length} bytes`);
-}
+assert.ok(!crl.isError, text(crl));
+const res = crl.content.find((c) => c.type === "resource").resource;
+assert.equal(res.mimeType, "application/pkix-crl");
+const der = Buffer.from(res.blob, "base64");
+assert.equal(der[0], 0x30, "not DER");
+writeFileSync(crlOut, der);
+console.log(`DER CRL: ${der.length} bytes`);
 
 await client.close();
 console.log("sdk client: all checks passed");
