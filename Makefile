@@ -5,8 +5,10 @@ DESTDIR ?=
 SANITIZE ?=
 CC ?= cc
 
-PKGS := libmicrohttpd jansson libcurl libpq sqlite3 openssl readline ncursesw
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGS := libmicrohttpd jansson sqlite3 openssl readline ncursesw
+# headers only: libcc/lazy-*.c load these on first use (see libcc/lazylib.h)
+LAZY_PKGS := libcurl libpq
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes -Wvla

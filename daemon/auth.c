@@ -1,6 +1,7 @@
 /* auth.c: Bearer API keys. Only SHA-256 hashes are kept; configured keys are compared in
  * constant time; database keys are looked up by hash and cached for a minute. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,10 @@ struct cached_key {
 struct api_auth {
 	char type[16];
 	struct cc_strv secret_hashes;
+	/* the configured keys until the first request hashes them: hashing at start would load
+	 * OpenSSL's providers (2 MB) in a daemon that may not see a request for hours */
+	struct cc_strv secret_plain;
+	_Atomic bool hashed;
 	struct cc_db *db;
 	struct cc_log *log;
 	pthread_mutex_t mu;
@@ -44,17 +49,9 @@ struct api_auth {
 struct api_auth *api_auth_new(const struct cc_cfg *cfg, struct cc_db *db, struct cc_log *log)
 {
 	struct api_auth *a = cc_xcalloc(1, sizeof(*a));
-	struct cc_strv keys = CC_STRV_INIT;
 
 	snprintf(a->type, sizeof(a->type), "%s", cc_cfg_str(cfg, CC_CFG_auth_type));
-	cc_cfg_list(cfg, CC_CFG_auth_secret, &keys);
-	for (size_t i = 0; i < keys.n; i++) {
-		char h[CC_SHA256_HEX];
-		cc_strv_push(&a->secret_hashes, cc_sha256_hex(keys.v[i], strlen(keys.v[i]), h));
-		/* the plain key is not kept */
-		memset(keys.v[i], 0, strlen(keys.v[i]));
-	}
-	cc_strv_release(&keys);
+	cc_cfg_list(cfg, CC_CFG_auth_secret, &a->secret_plain);
 	a->db = db;
 	a->log = log;
 	pthread_mutex_init(&a->mu, NULL);
@@ -62,11 +59,38 @@ struct api_auth *api_auth_new(const struct cc_cfg *cfg, struct cc_db *db, struct
 	return a;
 }
 
+static void wipe_plain(struct api_auth *a)
+{
+	for (size_t i = 0; i < a->secret_plain.n; i++)
+		memset(a->secret_plain.v[i], 0, strlen(a->secret_plain.v[i]));
+	cc_strv_release(&a->secret_plain);
+}
+
+/* once: the configured keys become hashes and the plain copies are wiped */
+static void hash_secrets(struct api_auth *a)
+{
+	if (a->hashed)
+		return;
+	pthread_mutex_lock(&a->mu);
+	if (!a->hashed) {
+		for (size_t i = 0; i < a->secret_plain.n; i++) {
+			char h[CC_SHA256_HEX];
+			const char *k = a->secret_plain.v[i];
+
+			cc_strv_push(&a->secret_hashes, cc_sha256_hex(k, strlen(k), h));
+		}
+		wipe_plain(a);
+		a->hashed = true;
+	}
+	pthread_mutex_unlock(&a->mu);
+}
+
 void api_auth_free(struct api_auth *a)
 {
 	if (!a)
 		return;
 	cc_strv_release(&a->secret_hashes);
+	wipe_plain(a);
 	pthread_mutex_destroy(&a->mu);
 	free(a->cache);
 	free(a);
@@ -106,10 +130,11 @@ static void cache_put(struct api_auth *a, const struct cached_key *k)
 }
 
 /* configured keys: compare against every hash so the time does not depend on which matched */
-static bool secret_match(const struct api_auth *a, const char *hash)
+static bool secret_match(struct api_auth *a, const char *hash)
 {
 	int found = 0;
 
+	hash_secrets(a);
 	for (size_t i = 0; i < a->secret_hashes.n; i++)
 		found |= cc_memeq_ct(a->secret_hashes.v[i], hash, CC_SHA256_HEX - 1);
 	return found;
@@ -311,7 +336,7 @@ int api_auth_bootstrap(struct api_auth *a, const struct cc_cfg *cfg, const char 
 
 	*key = NULL;
 	*credentials_path = NULL;
-	if (strcmp(a->type, "none") == 0 || a->secret_hashes.n)
+	if (strcmp(a->type, "none") == 0 || a->secret_hashes.n || a->secret_plain.n)
 		return 0;
 	c = cc_db_get(a->db, err);
 	if (!c)

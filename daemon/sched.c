@@ -125,6 +125,8 @@ static void run_once(struct loop *l)
 	t0 = mono_us();
 	rc = l->def->fn(&t, &err);
 	t0 = mono_us() - t0;
+	/* a loop's scan leaves page caches behind that an idle daemon does not need */
+	cc_db_shrink(s->app->db);
 	if (rc < 0)
 		cc_warn(s->app->log, "scheduler: loop=%s failed: %s", l->def->name, err.msg);
 	else if (rc > 0)

@@ -99,6 +99,11 @@ static void sq_disconnect(struct cc_dbc *c)
 	free(sc);
 }
 
+static void sq_shrink(struct cc_dbc *c)
+{
+	sqlite3_db_release_memory(((struct sqlite_conn *)c)->h);
+}
+
 static bool sq_healthy(struct cc_dbc *c)
 {
 	(void)c;
@@ -316,4 +321,5 @@ const struct cc_db_driver cc_db_sqlite_driver = {
 	.healthy = sq_healthy,
 	.exec = sq_exec,
 	.script = sq_script,
+	.shrink = sq_shrink,
 };

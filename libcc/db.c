@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "libcc/db.h"
 #include "libcc/buf.h"
 #include "libcc/err.h"
@@ -179,6 +182,17 @@ void cc_db_put(struct cc_db *db, struct cc_dbc *c)
 	}
 	pthread_cond_signal(&db->cv);
 	pthread_mutex_unlock(&db->mu);
+}
+
+void cc_db_shrink(struct cc_db *db)
+{
+	pthread_mutex_lock(&db->mu);
+	for (struct cc_dbc *c = db->idle; c && db->drv->shrink; c = c->next_idle)
+		db->drv->shrink(c);
+	pthread_mutex_unlock(&db->mu);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 }
 
 /* which generations a statement moves: 0 for reads */

@@ -94,6 +94,9 @@ int cc_db_begin(struct cc_dbc *c, struct cc_err *err);
 int cc_db_commit(struct cc_dbc *c, struct cc_err *err);
 void cc_db_rollback(struct cc_dbc *c);
 bool cc_db_in_tx(const struct cc_dbc *c);
+/* idle connections give back the memory of their caches (SQLite page caches), then the
+ * allocator returns free pages to the system: for quiet moments, so an idle daemon is small */
+void cc_db_shrink(struct cc_db *db);
 /* is the database answering? */
 int cc_db_ping(struct cc_db *db, struct cc_err *err);
 
@@ -122,6 +125,7 @@ struct cc_db_driver {
 	int (*exec)(struct cc_dbc *c, const char *sql, const struct cc_dbarg *args, int nargs,
 		    struct cc_dbres *res, struct cc_err *err);
 	int (*script)(struct cc_dbc *c, const char *sql, struct cc_err *err);
+	void (*shrink)(struct cc_dbc *c); /* optional: drop caches it can rebuild */
 };
 
 struct cc_dbc {

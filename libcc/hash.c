@@ -1,7 +1,8 @@
 /* hash.c: hex encoding, SHA-256 digests and random tokens */
-#include <openssl/evp.h>
+#include <errno.h>
 #include <stdlib.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
+#include <openssl/evp.h>
 #include "libcc/hash.h"
 #include "libcc/mem.h"
 #include "libcc/banned.h"
@@ -29,10 +30,27 @@ char *cc_sha256_hex(const void *data, size_t n, char out[CC_SHA256_HEX])
 	return out;
 }
 
+int cc_random_bytes(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+
+	while (n > 0) {
+		ssize_t got = getrandom(p, n, 0);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		p += got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
 int cc_random_hex(size_t n, char *out)
 {
 	unsigned char *b = cc_xmalloc(n);
-	int ok = RAND_bytes(b, (int)n) == 1;
+	int ok = cc_random_bytes(b, n) == 0;
 
 	if (ok)
 		cc_hex_encode(b, n, out);

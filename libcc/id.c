@@ -1,9 +1,10 @@
 /* id.c: readable prefixed resource ids */
 #include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
-#include <openssl/rand.h>
 #include "libcc/id.h"
+#include "libcc/hash.h"
 #include "libcc/mem.h"
 #include "libcc/banned.h"
 
@@ -17,7 +18,8 @@ char *cc_id_new(const char *prefix)
 
 	if (atomic_load(&id_counter) == 0) {
 		unsigned short r = 0;
-		RAND_bytes((unsigned char *)&r, sizeof(r));
+		if (cc_random_bytes(&r, sizeof(r)) < 0)
+			r = (unsigned short)time(NULL);
 		uint_fast64_t zero = 0;
 		atomic_compare_exchange_strong(&id_counter, &zero, (uint_fast64_t)r * 16 + 1);
 	}

@@ -192,3 +192,24 @@ print("ready", flush=True); time.sleep(30)' "$PORT"
 	assert_failure 2
 	assert_output --partial "'extra'"
 }
+
+@test "libpq and libcurl are loaded on first use: not by serve on SQLite, libpq by serve on PostgreSQL" {
+	serve_start
+	http_get /health
+	assert_equal "$HTTP_STATUS" 200
+	run grep -E '/lib(pq|curl)\.so' "/proc/$SERVE_PID/maps"
+	assert_failure
+	serve_stop TERM 0
+	engine_serve pg
+	http_get /ready
+	assert_equal "$HTTP_STATUS" 200
+	grep -q '/libpq\.so' "/proc/$SERVE_PID/maps" || fail "serve on PostgreSQL has not loaded libpq"
+	run grep -E '/libcurl\.so' "/proc/$SERVE_PID/maps"
+	assert_failure
+	serve_stop TERM 0
+	# the CLI's client and `certctl version` load libcurl when they need it
+	run certctl version -v
+	assert_success
+	assert_output --regexp 'libcurl +[0-9]+\.'
+	assert_output --regexp 'libpq +[0-9]+\.'
+}

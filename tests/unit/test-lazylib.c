@@ -1,0 +1,115 @@
+/* test-lazylib.c: libpq and libcurl load on first call; a missing library or symbol stops the
+ * process with 127 and names the package */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <libpq-fe.h>
+#include "libcc/lazylib.h"
+
+extern struct cc_lazylib cc_lazy_pq, cc_lazy_curl;
+
+static void test_lazylib__loads_on_first_call(void **state)
+{
+	(void)state;
+	assert_false(cc_lazylib_loaded(&cc_lazy_pq));
+	assert_false(cc_lazylib_loaded(&cc_lazy_curl));
+	assert_true(PQlibVersion() >= 100000);
+	assert_true(cc_lazylib_loaded(&cc_lazy_pq));
+	assert_false(cc_lazylib_loaded(&cc_lazy_curl));
+	assert_non_null(curl_version_info(CURLVERSION_NOW)->version);
+	assert_true(cc_lazylib_loaded(&cc_lazy_curl));
+}
+
+/* the variadic shims pass each option type through: a long, a string, an off_t, a callback */
+static size_t sink(char *p, size_t size, size_t n, void *ud)
+{
+	(void)p;
+	(void)ud;
+	return size * n;
+}
+
+static void test_lazylib__curl_setopt_types(void **state)
+{
+	CURL *h = curl_easy_init();
+	long code = -1;
+
+	(void)state;
+	assert_non_null(h);
+	assert_int_equal(curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 1000L), CURLE_OK);
+	assert_int_equal(curl_easy_setopt(h, CURLOPT_URL, "http://127.0.0.1:1/"), CURLE_OK);
+	assert_int_equal(curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)1 << 33),
+			 CURLE_OK);
+	assert_int_equal(curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink), CURLE_OK);
+	/* an option number curl does not know is refused by curl itself, not by the shim */
+	assert_int_not_equal(curl_easy_setopt(h, (CURLoption)9999, 1L), CURLE_OK);
+	assert_int_equal(curl_easy_perform(h), CURLE_COULDNT_CONNECT);
+	assert_int_equal(curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code), CURLE_OK);
+	assert_int_equal(code, 0);
+	curl_easy_cleanup(h);
+}
+
+/* runs fn in a child with stderr on a pipe: its exit status and what it wrote */
+static int in_child(void (*fn)(void), char *msg, size_t cap)
+{
+	int fds[2], st = 0;
+	ssize_t n;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	n = read(fds[0], msg, cap - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static struct cc_lazylib nope = CC_LAZYLIB_INIT("libcertctl-nope.so.9", "certctl-nope");
+
+static void missing_library(void)
+{
+	(void)cc_lazylib_sym(&nope, "anything");
+}
+
+static void missing_symbol(void)
+{
+	(void)cc_lazylib_sym(&cc_lazy_pq, "PQcertctlNope");
+}
+
+static void test_lazylib__missing_is_fatal_and_named(void **state)
+{
+	char msg[512];
+
+	(void)state;
+	assert_int_equal(in_child(missing_library, msg, sizeof(msg)), 127);
+	assert_non_null(strstr(msg, "libcertctl-nope.so.9"));
+	assert_non_null(strstr(msg, "install the Debian package certctl-nope"));
+	assert_int_equal(in_child(missing_symbol, msg, sizeof(msg)), 127);
+	assert_non_null(strstr(msg, "PQcertctlNope"));
+	assert_non_null(strstr(msg, "libpq5"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lazylib__loads_on_first_call),
+		cmocka_unit_test(test_lazylib__curl_setopt_types),
+		cmocka_unit_test(test_lazylib__missing_is_fatal_and_named),
+	};
+	return cmocka_run_group_tests_name("lazylib", tests, NULL, NULL);
+}
