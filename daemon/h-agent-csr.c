@@ -2,7 +2,6 @@
  * for the certificate's waiting issuance or renewal job (or ad hoc) */
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/x509.h>
 #include "daemon/agent-checks.h"
 #include "daemon/app.h"
 #include "daemon/issuance.h"
@@ -22,11 +21,42 @@
 
 /* the newest AwaitingCSR issuance/renewal job of the certificate moves to Running; only
  * one concurrent submission wins it */
-static const char sql_take_job[] =
-	"UPDATE jobs SET status = 'Running', started_at = $2 WHERE id = ("
+static const char sql_waiting_job[] =
 	"SELECT id FROM jobs WHERE certificate_id = $1 AND status = 'AwaitingCSR' "
-	"AND type IN ('Issuance', 'Renewal') ORDER BY created_at DESC, id DESC LIMIT 1) "
+	"AND type IN ('Issuance', 'Renewal') ORDER BY created_at DESC, id DESC LIMIT 1";
+static const char sql_take_job[] =
+	"UPDATE jobs SET status = 'Running', started_at = $2 WHERE id = $1 "
 	"AND status = 'AwaitingCSR' RETURNING id";
+
+/* the waiting job, taken: *job_id "" when there is none (most submissions have none, and
+ * a read does not wait for SQLite's write lock); a job another submission took in between
+ * counts as none */
+static int take_job(struct cc_dbc *c, const char *cert_id, char *job_id, size_t len,
+		    struct cc_err *err)
+{
+	struct cc_dbres r = CC_DBRES_INIT;
+	int rc = -1;
+
+	*job_id = 0;
+	if (cc_db_exec(c, sql_waiting_job, CC_DB_ARGS(CC_DB_TEXT(cert_id)), &r, err) < 0)
+		goto out;
+	if (r.nrows) {
+		char id[64];
+
+		snprintf(id, sizeof(id), "%s", cc_dbres_str(&r, 0, 0));
+		cc_dbres_release(&r);
+		if (cc_db_exec(c, sql_take_job,
+			       CC_DB_ARGS(CC_DB_TEXT(id), CC_DB_TIME(cc_time_now())), &r,
+			       err) < 0)
+			goto out;
+		if (r.nrows)
+			snprintf(job_id, len, "%s", id);
+	}
+	rc = 0;
+out:
+	cc_dbres_release(&r);
+	return rc;
+}
 
 /* a refused request fails the job for good; anything else gives it back to the agent */
 static void job_not_done(struct api_req *rq, struct cc_dbc *c, const char *job_id,
@@ -56,56 +86,80 @@ out:
 	free(who);
 }
 
-/* signs for cert_id; *job_id gets the job it completed ("" for none) */
-static int sign_for(struct api_req *rq, struct cc_dbc *c, const char *cert_id, const char *csr,
-		    const struct cc_csr_key *key, struct api_issued *out, char *job_id,
-		    size_t job_id_len, struct cc_err *err)
-{
-	struct cc_certificate *m = cc_obj_new(&cc_certificate_entity);
-	struct cc_dbres r = CC_DBRES_INIT;
-	struct api_issuance in = {
-		.actor = rq->actor,
-		.actor_type = rq->actor_type == API_ACTOR_AGENT ? "Agent" : "User",
-		.csr_pem = csr,
-		.key_algorithm = key->algorithm,
-		.key_size = key->bits,
-	};
-	int rc = -1;
+/* the submission's audit event: in the issuance's transaction when it signs, on its own
+ * otherwise */
+struct submission {
+	struct api_req *rq;
+	const struct cc_agent *a;
+	const char *cert_id;
+	const struct cc_csr_key *key;
+};
 
-	*job_id = 0;
-	if (cc_repo_get(c, &cc_certificate_entity, cert_id, m, err) < 0)
-		goto out;
-	if (cc_db_exec(c, sql_take_job, CC_DB_ARGS(CC_DB_TEXT(cert_id), CC_DB_TIME(cc_time_now())),
-		       &r, err) < 0)
-		goto out;
-	if (r.nrows) {
-		snprintf(job_id, job_id_len, "%s", cc_dbres_str(&r, 0, 0));
-		in.job_id = job_id;
-	}
-	rc = api_issue(rq->app, c, m, &in, out, err);
-	if (rc < 0 && *job_id)
-		job_not_done(rq, c, job_id, cert_id, err);
-out:
-	cc_dbres_release(&r);
-	cc_obj_free(&cc_certificate_entity, m);
-	return rc;
+static int audit_submission_in_tx(struct cc_dbc *c, void *ud, struct cc_err *err)
+{
+	const struct submission *s = ud;
+
+	return api_audit_event(c, s->rq, "csr_submitted", "certificate",
+			       s->cert_id ? s->cert_id : "",
+			       json_pack("{s:s, s:s?, s:s, s:i}", "agent_hostname", s->a->hostname,
+					 "certificate_id", s->cert_id, "key_algorithm",
+					 s->key->algorithm, "key_size", s->key->bits),
+			       err);
 }
 
-static int audit_submission(struct api_req *rq, struct cc_dbc *c, const struct cc_agent *a,
-			    const char *cert_id, const struct cc_csr_key *key, struct cc_err *err)
+static int audit_submission(struct cc_dbc *c, struct submission *s, struct cc_err *err)
 {
 	if (cc_db_begin(c, err) < 0)
 		return -1;
-	if (api_audit_event(c, rq, "csr_submitted", "certificate", cert_id ? cert_id : "",
-			    json_pack("{s:s, s:s?, s:s, s:i}", "agent_hostname", a->hostname,
-				      "certificate_id", cert_id, "key_algorithm", key->algorithm,
-				      "key_size", key->bits),
-			    err) < 0 ||
-	    cc_db_commit(c, err) < 0) {
+	if (audit_submission_in_tx(c, s, err) < 0 || cc_db_commit(c, err) < 0) {
 		cc_db_rollback(c);
 		return -1;
 	}
 	return 0;
+}
+
+/* signs for s->cert_id; *job_id gets the job it completed ("" for none). The submission is
+ * audited in the same transaction, or on its own when nothing is signed */
+static int sign_for(struct cc_dbc *c, struct submission *s, const char *csr_pem,
+		    const struct cc_csr *csr, struct api_issued *out, char *job_id,
+		    size_t job_id_len, struct cc_err *err)
+{
+	struct api_req *rq = s->rq;
+	struct cc_certificate *m = cc_obj_new(&cc_certificate_entity);
+	struct api_issuance in = {
+		.actor = rq->actor,
+		.actor_type = rq->actor_type == API_ACTOR_AGENT ? "Agent" : "User",
+		.csr_pem = csr_pem,
+		.csr = csr,
+		.csr_key = s->key,
+		.key_algorithm = s->key->algorithm,
+		.key_size = s->key->bits,
+		.in_tx = audit_submission_in_tx,
+		.in_tx_ud = s,
+	};
+	int rc = -1;
+
+	*job_id = 0;
+	if (cc_repo_get(c, &cc_certificate_entity, s->cert_id, m, err) < 0 ||
+	    take_job(c, s->cert_id, job_id, job_id_len, err) < 0) {
+		struct cc_err e2 = CC_ERR_INIT;
+
+		audit_submission(c, s, &e2);
+		goto out;
+	}
+	if (*job_id)
+		in.job_id = job_id;
+	rc = api_issue(rq->app, c, m, &in, out, err);
+	if (rc < 0) {
+		struct cc_err e2 = CC_ERR_INIT;
+
+		audit_submission(c, s, &e2);
+		if (*job_id)
+			job_not_done(rq, c, job_id, s->cert_id, err);
+	}
+out:
+	cc_obj_free(&cc_certificate_entity, m);
+	return rc;
 }
 
 void h_agents_csr(struct api_req *rq, struct api_resp *rs)
@@ -113,36 +167,37 @@ void h_agents_csr(struct api_req *rq, struct api_resp *rs)
 	struct cc_err err = CC_ERR_INIT;
 	json_t *body = api_body_json(rq, rs, false);
 	struct cc_agent *a = cc_obj_new(&cc_agent_entity);
-	const char *csr = NULL, *cert_id = NULL;
-	const struct str_key keys[] = { { "csr_pem", true, &csr },
+	const char *csr_pem = NULL, *cert_id = NULL;
+	const struct str_key keys[] = { { "csr_pem", true, &csr_pem },
 					{ "certificate_id", false, &cert_id } };
 	struct cc_csr_key key = { 0 };
+	struct submission sub = { .rq = rq, .a = a, .key = &key };
 	struct api_issued out;
 	char job_id[64];
-	X509_REQ *req = NULL;
+	struct cc_csr *csr = NULL;
 	struct cc_dbc *c;
 
 	if (!body)
 		goto out;
 	if (api_body_strings(body, keys, CC_ARRAY_SIZE(keys), &err) < 0 ||
-	    !(req = cc_csr_parse(csr, &key, &err))) {
+	    !(csr = cc_csr_read(csr_pem, NULL, &key, &err))) {
 		api_reply_err(rs, rq, &err);
 		goto out;
 	}
 	if (cert_id && !*cert_id)
 		cert_id = NULL;
+	sub.cert_id = cert_id;
 	if (!(c = api_db(rq, rs)) || !api_agent_load(rq, rs, c, a) ||
 	    (cert_id && !api_agent_cert_check(rq, rs, c, cert_id)))
 		goto out;
-	if (audit_submission(rq, c, a, cert_id, &key, &err) < 0) {
-		api_reply_err(rs, rq, &err);
-		goto out;
-	}
 	if (!cert_id) { /* nothing to sign for: v2.1 only records the submission */
-		api_reply_status(rs, 202, "status", "csr_accepted");
+		if (audit_submission(c, &sub, &err) < 0)
+			api_reply_err(rs, rq, &err);
+		else
+			api_reply_status(rs, 202, "status", "csr_accepted");
 		goto out;
 	}
-	if (sign_for(rq, c, cert_id, csr, &key, &out, job_id, sizeof(job_id), &err) < 0) {
+	if (sign_for(c, &sub, csr_pem, csr, &out, job_id, sizeof(job_id), &err) < 0) {
 		api_reply_err(rs, rq, &err);
 		goto out;
 	}
@@ -152,7 +207,7 @@ void h_agents_csr(struct api_req *rq, struct api_resp *rs)
 				 "fingerprint_sha256", out.fingerprint, "job_id",
 				 *job_id ? job_id : NULL, "deployment_jobs", out.deployments));
 out:
-	X509_REQ_free(req);
+	cc_csr_free(csr);
 	json_decref(body);
 	cc_obj_free(&cc_agent_entity, a);
 }

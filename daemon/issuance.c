@@ -87,6 +87,8 @@ static int sign(struct api_app *app, struct cc_dbc *c, const struct cc_certifica
 		.sans = (const char *const *)m->sans.v,
 		.nsans = m->sans.n,
 		.csr_pem = in->csr_pem,
+		.csr = in->csr,
+		.csr_key = in->csr_key,
 		.ekus = w->ekus,
 		.nekus = w->nekus,
 		.max_ttl_s = w->max_ttl_s,
@@ -213,7 +215,8 @@ static int record(struct api_app *app, struct cc_dbc *c, const struct cc_certifi
 	char *who = NULL, *msg;
 	int rc = -1;
 
-	if (store_version(c, m, in, res, ci, out, err) < 0 ||
+	if ((in->in_tx && in->in_tx(c, in->in_tx_ud, err) < 0) ||
+	    store_version(c, m, in, res, ci, out, err) < 0 ||
 	    (in->key_pem && keep_key(app, c, out->version_id, in->key_pem, err) < 0) ||
 	    cc_db_exec(c,
 		       "UPDATE managed_certificates SET status = 'Active', expires_at = $2, "
@@ -257,8 +260,14 @@ int api_issue(struct api_app *app, struct cc_dbc *c, const struct cc_certificate
 	    api_policy_issuance(app, c, m, in, &p, &w.max_ttl_s, err) < 0 ||
 	    sign(app, c, m, in, &w, &res, err) < 0)
 		goto out;
-	if (!res.cert_pem ||
-	    cc_cert_info_from_pem(res.cert_pem, strlen(res.cert_pem), &ci, err) < 0) {
+	if (res.cert_pem && res.serial && *res.fingerprint_sha256 && res.not_after) {
+		/* the issuer told us what store_version needs: no second parse of the leaf */
+		snprintf(ci.serial_hex, sizeof(ci.serial_hex), "%s", res.serial);
+		memcpy(ci.fingerprint_sha256, res.fingerprint_sha256, sizeof(ci.fingerprint_sha256));
+		ci.not_before = res.not_before;
+		ci.not_after = res.not_after;
+	} else if (!res.cert_pem ||
+		   cc_cert_info_from_pem(res.cert_pem, strlen(res.cert_pem), &ci, err) < 0) {
 		cc_err_set(err, CC_E_INTERNAL, "issuer '%s' returned no readable certificate",
 			   m->issuer_id);
 		goto out;

@@ -8,6 +8,8 @@
 
 struct api_app;
 struct cc_certificate;
+struct cc_csr;
+struct cc_csr_key;
 struct cc_dbc;
 struct cc_err;
 
@@ -15,10 +17,16 @@ struct api_issuance {
 	const char *actor; /* audit actor and its type ("User", "Agent", "System") */
 	const char *actor_type;
 	const char *csr_pem;	   /* the request to sign (already parsed and verified) */
+	const struct cc_csr *csr;  /* csr_pem as cc_csr_read gave it, or NULL */
+	const struct cc_csr_key *csr_key;
 	const char *key_algorithm; /* of the CSR's key: "ECDSA", "RSA", "Ed25519" */
 	int key_size;
 	const char *key_pem; /* server keygen: the private key to keep for the agent */
 	const char *job_id;  /* the Issuance/Renewal job this completes (Running), or NULL */
+	/* optional: more writes for the same transaction, before the issuance's own (the
+	 * caller's audit of the submission, so one request commits once) */
+	int (*in_tx)(struct cc_dbc *c, void *ud, struct cc_err *err);
+	void *in_tx_ud;
 };
 
 struct api_issued {

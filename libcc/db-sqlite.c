@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sqlite3.h>
 #include "libcc/db.h"
 #include "libcc/buf.h"
@@ -24,7 +25,26 @@ struct sqlite_conn {
 	sqlite3 *h;
 	struct stmt_slot cache[STMT_CACHE];
 	uint64_t tick;
+	int64_t busy_since_ms; /* when the current wait for a lock began */
 };
+
+/* Waiting for another connection's write lock. sqlite3_busy_timeout sleeps 1, 2, 5, 10 ...
+ * 100 ms between tries, so a waiter keeps sleeping long after a writer that held the lock
+ * for 200 µs is gone: under concurrent writes most of a request's time went to those naps.
+ * This polls every 50 µs for the first 2 ms, then every 1 ms, up to the same timeout. */
+static int on_busy(void *ud, int count)
+{
+	struct sqlite_conn *sc = ud;
+	int64_t now = cc_time_mono_ms();
+	struct timespec ts = { 0, count < 40 ? 50000 : 1000000 };
+
+	if (count == 0)
+		sc->busy_since_ms = now;
+	else if (now - sc->busy_since_ms >= BUSY_TIMEOUT_MS)
+		return 0;
+	nanosleep(&ts, NULL);
+	return 1;
+}
 
 static int sq_err(struct sqlite_conn *sc, int rc, struct cc_err *err)
 {
@@ -68,7 +88,7 @@ static struct cc_dbc *sq_connect(struct cc_db *db, struct cc_err *err)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(sc->h, 1);
-	sqlite3_busy_timeout(sc->h, BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(sc->h, on_busy, sc);
 	rc = sqlite3_exec(sc->h,
 			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
 			  "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "

@@ -11,6 +11,8 @@
 
 struct cc_err;
 struct cc_buf;
+struct cc_csr;
+struct cc_csr_key;
 
 /* what an issuer instance may need from its host process */
 struct cc_issuer_env {
@@ -26,6 +28,10 @@ struct cc_issue_req {
 	const char *const *sans;
 	size_t nsans;
 	const char *csr_pem;
+	/* csr_pem already read and verified by the caller (cc_csr_read), with its key; NULL:
+	 * the issuer reads csr_pem itself */
+	const struct cc_csr *csr;
+	const struct cc_csr_key *csr_key;
 	const char *const *ekus; /* "serverAuth", "clientAuth", "codeSigning",
 				    "emailProtection", "timeStamping" */
 	size_t nekus;
@@ -37,6 +43,9 @@ struct cc_issue_res {
 	char *cert_pem;	    /* the leaf */
 	char *chain_pem;    /* issuing CA(s) */
 	char *serial;	    /* as stored in certificate_versions.serial_number */
+	/* SHA-256 of the leaf's DER, lower hex, when the issuer knows it ("" otherwise): spares
+	 * the caller parsing the leaf again */
+	char fingerprint_sha256[65];
 	int64_t not_before; /* µs */
 	int64_t not_after;
 	char *order_id;

@@ -407,12 +407,19 @@ int local_ca_issue(void *state, const struct cc_issue_req *req, struct cc_issue_
 	const struct local_ca *ca = state;
 	struct leaf lf = { 0 };
 	char serial[41];
+	unsigned char md[32];
+	unsigned int mdlen = 0;
 	X509 *x = NULL;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
-	if (!(lf.csr = cc_csr_read(req->csr_pem, ca->csrs, &lf.key, err)) ||
-	    key_policy(&lf, err) < 0 || eku_mask(req, &lf.ekus, err) < 0 ||
+	if (req->csr && req->csr_key) {
+		lf.csr = (struct cc_csr *)req->csr; /* lent: not freed below */
+		lf.key = *req->csr_key;
+	} else if (!(lf.csr = cc_csr_read(req->csr_pem, ca->csrs, &lf.key, err))) {
+		goto out;
+	}
+	if (key_policy(&lf, err) < 0 || eku_mask(req, &lf.ekus, err) < 0 ||
 	    leaf_names(req, &lf, err) < 0 || validity(ca, req, &lf, err) < 0 ||
 	    !(x = build(ca, &lf, serial, err)))
 		goto out;
@@ -420,6 +427,11 @@ int local_ca_issue(void *state, const struct cc_issue_req *req, struct cc_issue_
 		cc_err_ssl(err, CC_E_CRYPTO, "cannot encode the certificate");
 		goto out;
 	}
+	if (!X509_digest(x, EVP_sha256(), md, &mdlen) || mdlen != 32) {
+		cc_err_ssl(err, CC_E_CRYPTO, "cannot hash the certificate");
+		goto out;
+	}
+	cc_hex_encode(md, 32, res->fingerprint_sha256);
 	res->chain_pem = cc_xstrdup(ca->chain_pem);
 	res->serial = cc_xstrdup(serial);
 	res->not_before = (int64_t)lf.not_before * CC_USEC_PER_SEC;
@@ -428,7 +440,8 @@ int local_ca_issue(void *state, const struct cc_issue_req *req, struct cc_issue_
 	rc = 0;
 out:
 	X509_free(x);
-	cc_csr_free(lf.csr);
+	if (lf.csr != req->csr)
+		cc_csr_free(lf.csr);
 	GENERAL_NAMES_free(lf.sans);
 	free(lf.cn);
 	return rc;
