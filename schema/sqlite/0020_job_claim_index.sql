@@ -1,0 +1,5 @@
+-- 0020_job_claim_index (SQLite 3.40) -- certctl-c addition.
+-- The job processor claims the oldest due job of a type: WHERE type = ? AND status = ?
+-- ORDER BY COALESCE(scheduled_at, created_at), created_at, id LIMIT 1. Without an index in
+-- that order every claim sorted all the Pending jobs: with 3,000 waiting, 0.6 ms a claim.
+CREATE INDEX idx_jobs_claim ON jobs (type, status, COALESCE(scheduled_at, created_at), created_at, id);
