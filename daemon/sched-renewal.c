@@ -51,6 +51,9 @@ struct policy {
 	struct cc_thresholds th;
 };
 
+/* certificates checked per transaction */
+#define CHUNK 128
+
 struct check {
 	const struct api_tick *t;
 	struct cc_log *log;
@@ -306,6 +309,46 @@ static int check_one(struct check *k, const struct cc_dbres *r, int row, struct 
 	return queue_job(k, r, row, status, issued ? &e : NULL, err) < 0 ? -1 : 0;
 }
 
+static int check_each(struct check *k, const struct cc_dbres *r, int from, int to)
+{
+	int failed = 0;
+
+	for (int i = from; i < to; i++) {
+		struct cc_err e = CC_ERR_INIT;
+
+		if (check_one(k, r, i, &e) < 0) {
+			failed++;
+			cc_warn(k->log, "renewal check: cert=%s: %s", cc_dbres_str(r, i, C_ID), e.msg);
+		}
+	}
+	return failed;
+}
+
+/* rows [from, to) in one transaction: a first scan of a large inventory writes thousands
+ * of warnings, and one commit each kept the write lock busy (and every list cache cold) for
+ * minutes. If anything fails the chunk is undone and checked again one certificate at a
+ * time, so one bad row costs only itself. Returns how many failed. */
+static int check_chunk(struct check *k, const struct cc_dbres *r, int from, int to)
+{
+	struct cc_err err = CC_ERR_INIT;
+	int done = k->done;
+
+	if (cc_db_begin(k->c, &err) == 0) {
+		bool ok = true;
+
+		for (int i = from; i < to && ok; i++) {
+			struct cc_err e = CC_ERR_INIT;
+
+			ok = check_one(k, r, i, &e) == 0;
+		}
+		if (ok && cc_db_commit(k->c, &err) == 0)
+			return 0;
+		cc_db_rollback(k->c); /* a no-op when the failed commit rolled back already */
+		k->done = done;
+	}
+	return check_each(k, r, from, to);
+}
+
 int api_renewal_check_tick(const struct api_tick *t, struct cc_err *err)
 {
 	struct check k = { .t = t, .log = t->app->log };
@@ -320,8 +363,8 @@ int api_renewal_check_tick(const struct api_tick *t, struct cc_err *err)
 		       CC_DB_ARGS(CC_DB_TIME(t->now + horizon_days(&k) * CC_DAY_USEC)), &certs,
 		       err) < 0)
 		goto out;
-	for (int i = 0; i < certs.nrows; i++) {
-		struct cc_err e = CC_ERR_INIT;
+	for (int i = 0; i < certs.nrows; i += CHUNK) {
+		int end = i + CHUNK < certs.nrows ? i + CHUNK : certs.nrows;
 
 		if (api_tick_over(t)) {
 			cc_info(k.log,
@@ -330,11 +373,7 @@ int api_renewal_check_tick(const struct api_tick *t, struct cc_err *err)
 				i, certs.nrows);
 			break;
 		}
-		if (check_one(&k, &certs, i, &e) < 0) {
-			failed++;
-			cc_warn(k.log, "renewal check: cert=%s: %s", cc_dbres_str(&certs, i, C_ID),
-				e.msg);
-		}
+		failed += check_chunk(&k, &certs, i, end);
 	}
 	if (failed && failed == certs.nrows) {
 		cc_err_set(err, CC_E_DB, "every certificate failed (%d)", failed);

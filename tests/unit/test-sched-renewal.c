@@ -178,6 +178,59 @@ static void test_sched_renewal__fleet(void **state)
 	fx_release(&f);
 }
 
+/* refuse every expiration warning of one certificate (a trigger), on either engine */
+static void refuse_warnings_of(struct fx *f, const char *id)
+{
+	if (f->t->engine == CC_DB_SQLITE)
+		fx_sql(f,
+		       "CREATE TRIGGER refuse BEFORE INSERT ON notification_events WHEN "
+		       "NEW.certificate_id = '%s' BEGIN SELECT RAISE(ABORT, 'refused by the test'); "
+		       "END",
+		       id);
+	else
+		fx_sql(f,
+		       "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+		       "IF NEW.certificate_id = '%s' THEN RAISE EXCEPTION 'refused by the test'; "
+		       "END IF; RETURN NEW; END $$; CREATE TRIGGER refuse BEFORE INSERT ON "
+		       "notification_events FOR EACH ROW EXECUTE FUNCTION refuse()",
+		       id);
+}
+
+/* the check commits many certificates per transaction; one that fails is undone and the
+ * rest are checked again one by one, so only the failing one misses its warnings */
+static void test_sched_renewal__one_failure_costs_only_itself(void **state)
+{
+	struct cc_err err = CC_ERR_INIT;
+	struct fx f;
+	struct api_tick t;
+	long a0;
+
+	fx_init(&f, state);
+	fleet(&f);
+	refuse_warnings_of(&f, "c-custom-45");
+	/* audit rows outlive each test's fixture (append-only): count what this run adds */
+	a0 = fx_count(&f, "SELECT COUNT(*) FROM audit_events WHERE action = "
+			  "'expiration_alert_sent' AND resource_id = 'c-custom-45'");
+	t = fx_tick(&f);
+	if (api_renewal_check_tick(&t, &err) < 0)
+		fail_msg("renewal check: %s", err.msg);
+	for (size_t i = 0; i < CC_ARRAY_SIZE(expect); i++) {
+		long want = strcmp(expect[i].id, "c-custom-45") ? expect[i].notes : 0;
+		long n = fx_count(&f,
+				  "SELECT COUNT(*) FROM notification_events WHERE "
+				  "certificate_id = '%s' AND type = 'ExpirationWarning'",
+				  expect[i].id);
+
+		if (n != want)
+			fail_msg("%s: %ld expiration warnings, want %ld", expect[i].id, n, want);
+	}
+	assert_int_equal(fx_count(&f, "SELECT COUNT(*) FROM jobs"), 5);
+	assert_int_equal(fx_count(&f, "SELECT COUNT(*) FROM audit_events WHERE action = "
+				      "'expiration_alert_sent' AND resource_id = 'c-custom-45'"),
+			 a0);
+	fx_release(&f);
+}
+
 struct racer {
 	struct api_tick t;
 	pthread_barrier_t *go;
@@ -226,6 +279,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_sched_renewal__fleet, fx_setup),
 		cmocka_unit_test_setup(test_sched_renewal__concurrent, fx_setup),
+		cmocka_unit_test_setup(test_sched_renewal__one_failure_costs_only_itself,
+				       fx_setup),
 	};
 	return TESTDB_RUN("sched-renewal", tests);
 }
