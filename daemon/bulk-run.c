@@ -414,9 +414,11 @@ int api_bulk_run(struct api_app *app, struct cc_dbc *c, const char *job_id, cons
 	struct run r = { .app = app, .c = c, .job_id = job_id, .owner = owner };
 	int rc = load(&r, err), b = 1;
 
-	while (rc == 0 && (b = batch(&r, false, err)) == 1)
+	while (rc == 0 && (b = batch(&r, false, err)) == 1) {
 		if (deadline && cc_time_now() > deadline)
 			break;
+		cc_db_let_writers_in(c);
+	}
 	if (rc == 0 && b < 0)
 		rc = -1;
 	else if (rc == 0 && b == 0)

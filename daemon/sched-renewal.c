@@ -51,8 +51,9 @@ struct policy {
 	struct cc_thresholds th;
 };
 
-/* certificates checked per transaction */
-#define CHUNK 128
+/* certificates checked per transaction, and the most time one may hold the write lock */
+#define CHUNK 32
+#define CHUNK_US 2000
 
 struct check {
 	const struct api_tick *t;
@@ -324,27 +325,36 @@ static int check_each(struct check *k, const struct cc_dbres *r, int from, int t
 	return failed;
 }
 
-/* rows [from, to) in one transaction: a first scan of a large inventory writes thousands
- * of warnings, and one commit each kept the write lock busy (and every list cache cold) for
- * minutes. If anything fails the chunk is undone and checked again one certificate at a
- * time, so one bad row costs only itself. Returns how many failed. */
-static int check_chunk(struct check *k, const struct cc_dbres *r, int from, int to)
+/* rows from *next on, up to CHUNK of them or CHUNK_US of work, in one transaction: a
+ * first scan of a large inventory writes thousands of warnings, and one commit each kept
+ * the write lock busy (and every list cache cold) for minutes. Short transactions with a
+ * pause after each leave room for the other writers (the API audit). If anything fails
+ * the chunk is undone and checked again one certificate at a time, so one bad row costs
+ * only itself. *next moves past the rows handled; returns how many failed. */
+static int check_chunk(struct check *k, const struct cc_dbres *r, int *next)
 {
 	struct cc_err err = CC_ERR_INIT;
-	int done = k->done;
+	int from = *next, to = from, done = k->done;
+	int64_t t0 = cc_time_mono_us();
 
 	if (cc_db_begin(k->c, &err) == 0) {
 		bool ok = true;
 
-		for (int i = from; i < to && ok; i++) {
+		while (ok && to < r->nrows && to - from < CHUNK &&
+		       cc_time_mono_us() - t0 < CHUNK_US) {
 			struct cc_err e = CC_ERR_INIT;
 
-			ok = check_one(k, r, i, &e) == 0;
+			ok = check_one(k, r, to++, &e) == 0;
 		}
-		if (ok && cc_db_commit(k->c, &err) == 0)
+		*next = to;
+		if (ok && cc_db_commit(k->c, &err) == 0) {
+			cc_db_let_writers_in(k->c);
 			return 0;
+		}
 		cc_db_rollback(k->c); /* a no-op when the failed commit rolled back already */
 		k->done = done;
+	} else {
+		to = *next = from + 1;
 	}
 	return check_each(k, r, from, to);
 }
@@ -363,9 +373,7 @@ int api_renewal_check_tick(const struct api_tick *t, struct cc_err *err)
 		       CC_DB_ARGS(CC_DB_TIME(t->now + horizon_days(&k) * CC_DAY_USEC)), &certs,
 		       err) < 0)
 		goto out;
-	for (int i = 0; i < certs.nrows; i += CHUNK) {
-		int end = i + CHUNK < certs.nrows ? i + CHUNK : certs.nrows;
-
+	for (int i = 0; i < certs.nrows;) {
 		if (api_tick_over(t)) {
 			cc_info(k.log,
 				"renewal check: stopped after %d of %d certificates; the "
@@ -373,7 +381,7 @@ int api_renewal_check_tick(const struct api_tick *t, struct cc_err *err)
 				i, certs.nrows);
 			break;
 		}
-		failed += check_chunk(&k, &certs, i, end);
+		failed += check_chunk(&k, &certs, &i);
 	}
 	if (failed && failed == certs.nrows) {
 		cc_err_set(err, CC_E_DB, "every certificate failed (%d)", failed);

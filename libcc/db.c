@@ -184,6 +184,14 @@ void cc_db_put(struct cc_db *db, struct cc_dbc *c)
 	pthread_mutex_unlock(&db->mu);
 }
 
+void cc_db_let_writers_in(const struct cc_dbc *c)
+{
+	/* longer than one poll of the SQLite busy handler (db-sqlite.c); PostgreSQL locks rows,
+	 * not the database */
+	if (c->drv->engine == CC_DB_SQLITE)
+		nanosleep(&(struct timespec){ 0, 300000 }, NULL);
+}
+
 void cc_db_shrink(struct cc_db *db)
 {
 	pthread_mutex_lock(&db->mu);

@@ -97,6 +97,10 @@ bool cc_db_in_tx(const struct cc_dbc *c);
 /* idle connections give back the memory of their caches (SQLite page caches), then the
  * allocator returns free pages to the system: for quiet moments, so an idle daemon is small */
 void cc_db_shrink(struct cc_db *db);
+/* for a loop of write transactions (scans, bulk work), between two of them: SQLite's write
+ * lock is not fair, so a loop that takes it again at once starves every other writer (the
+ * audit writer's queue overflows, API writes time out). A short pause lets them in. */
+void cc_db_let_writers_in(const struct cc_dbc *c);
 /* is the database answering? */
 int cc_db_ping(struct cc_db *db, struct cc_err *err);
 

@@ -16,12 +16,17 @@ int64_t cc_time_now(void)
 	return (int64_t)ts.tv_sec * CC_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
-int64_t cc_time_mono_ms(void)
+int64_t cc_time_mono_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t cc_time_mono_ms(void)
+{
+	return cc_time_mono_us() / 1000;
 }
 
 static void split(int64_t us, struct tm *tm, long *frac)

@@ -11,6 +11,7 @@
 int64_t cc_time_now(void);
 /* milliseconds from a monotonic clock, for latencies and intervals */
 int64_t cc_time_mono_ms(void);
+int64_t cc_time_mono_us(void);
 /* RFC 3339 UTC, fractional seconds without trailing zeros: 2026-11-28T10:00:00.5Z */
 const char *cc_time_format(int64_t us, char out[CC_TIME_BUFSZ]);
 /* fixed width for storage and ordering: 2026-11-28T10:00:00.500000Z */
