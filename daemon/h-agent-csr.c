@@ -46,8 +46,7 @@ static int take_job(struct cc_dbc *c, const char *cert_id, char *job_id, size_t 
 		snprintf(id, sizeof(id), "%s", cc_dbres_str(&r, 0, 0));
 		cc_dbres_release(&r);
 		if (cc_db_exec(c, sql_take_job,
-			       CC_DB_ARGS(CC_DB_TEXT(id), CC_DB_TIME(cc_time_now())), &r,
-			       err) < 0)
+			       CC_DB_ARGS(CC_DB_TEXT(id), CC_DB_TIME(cc_time_now())), &r, err) < 0)
 			goto out;
 		if (r.nrows)
 			snprintf(job_id, len, "%s", id);

@@ -263,7 +263,8 @@ int api_issue(struct api_app *app, struct cc_dbc *c, const struct cc_certificate
 	if (res.cert_pem && res.serial && *res.fingerprint_sha256 && res.not_after) {
 		/* the issuer told us what store_version needs: no second parse of the leaf */
 		snprintf(ci.serial_hex, sizeof(ci.serial_hex), "%s", res.serial);
-		memcpy(ci.fingerprint_sha256, res.fingerprint_sha256, sizeof(ci.fingerprint_sha256));
+		memcpy(ci.fingerprint_sha256, res.fingerprint_sha256,
+		       sizeof(ci.fingerprint_sha256));
 		ci.not_before = res.not_before;
 		ci.not_after = res.not_after;
 	} else if (!res.cert_pem ||

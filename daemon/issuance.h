@@ -16,8 +16,8 @@ struct cc_err;
 struct api_issuance {
 	const char *actor; /* audit actor and its type ("User", "Agent", "System") */
 	const char *actor_type;
-	const char *csr_pem;	   /* the request to sign (already parsed and verified) */
-	const struct cc_csr *csr;  /* csr_pem as cc_csr_read gave it, or NULL */
+	const char *csr_pem;	  /* the request to sign (already parsed and verified) */
+	const struct cc_csr *csr; /* csr_pem as cc_csr_read gave it, or NULL */
 	const struct cc_csr_key *csr_key;
 	const char *key_algorithm; /* of the CSR's key: "ECDSA", "RSA", "Ed25519" */
 	int key_size;

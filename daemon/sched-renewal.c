@@ -319,7 +319,8 @@ static int check_each(struct check *k, const struct cc_dbres *r, int from, int t
 
 		if (check_one(k, r, i, &e) < 0) {
 			failed++;
-			cc_warn(k->log, "renewal check: cert=%s: %s", cc_dbres_str(r, i, C_ID), e.msg);
+			cc_warn(k->log, "renewal check: cert=%s: %s", cc_dbres_str(r, i, C_ID),
+				e.msg);
 		}
 	}
 	return failed;

@@ -32,8 +32,7 @@ int cc_lazylib_loaded(const struct cc_lazylib *lib);
 #define CC_LAZY_RESOLVE_(lib, ret, name, params)                                                   \
 	static ret(*_Atomic fn) params;                                                            \
 	ret(*f) params = fn;                                                                       \
-	if (!f)                                                                                    \
-		fn = f = (ret(*) params)cc_lazylib_sym(&(lib), #name)
+	f = f ? f : (fn = (ret(*) params)cc_lazylib_sym(&(lib), #name))
 #define CC_LAZY_FN(lib, ret, name, params, args)                                                   \
 	ret name params                                                                            \
 	{                                                                                          \

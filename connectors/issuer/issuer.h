@@ -40,9 +40,9 @@ struct cc_issue_req {
 };
 
 struct cc_issue_res {
-	char *cert_pem;	    /* the leaf */
-	char *chain_pem;    /* issuing CA(s) */
-	char *serial;	    /* as stored in certificate_versions.serial_number */
+	char *cert_pem;	 /* the leaf */
+	char *chain_pem; /* issuing CA(s) */
+	char *serial;	 /* as stored in certificate_versions.serial_number */
 	/* SHA-256 of the leaf's DER, lower hex, when the issuer knows it ("" otherwise): spares
 	 * the caller parsing the leaf again */
 	char fingerprint_sha256[65];

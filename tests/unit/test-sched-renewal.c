@@ -184,13 +184,12 @@ static void refuse_warnings_of(struct fx *f, const char *id)
 	if (f->t->engine == CC_DB_SQLITE)
 		fx_sql(f,
 		       "CREATE TRIGGER refuse BEFORE INSERT ON notification_events WHEN "
-		       "NEW.certificate_id = '%s' BEGIN SELECT RAISE(ABORT, 'refused by the test'); "
-		       "END",
+		       "NEW.certificate_id = '%s' BEGIN SELECT RAISE(ABORT, 'refused'); END",
 		       id);
 	else
 		fx_sql(f,
 		       "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-		       "IF NEW.certificate_id = '%s' THEN RAISE EXCEPTION 'refused by the test'; "
+		       "IF NEW.certificate_id = '%s' THEN RAISE EXCEPTION 'refused'; "
 		       "END IF; RETURN NEW; END $$; CREATE TRIGGER refuse BEFORE INSERT ON "
 		       "notification_events FOR EACH ROW EXECUTE FUNCTION refuse()",
 		       id);
@@ -279,8 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_sched_renewal__fleet, fx_setup),
 		cmocka_unit_test_setup(test_sched_renewal__concurrent, fx_setup),
-		cmocka_unit_test_setup(test_sched_renewal__one_failure_costs_only_itself,
-				       fx_setup),
+		cmocka_unit_test_setup(test_sched_renewal__one_failure_costs_only_itself, fx_setup),
 	};
 	return TESTDB_RUN("sched-renewal", tests);
 }
