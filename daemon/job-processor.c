@@ -23,7 +23,6 @@
 #include "libcc/banned.h"
 
 #define SEC INT64_C(1000000)
-#define MAX_PER_TICK 500
 /* a Running issuance older than this was left by a server that died mid-job */
 #define STALE_ISSUANCE (5 * 60 * SEC)
 /* a Running deployment older than this was left by an agent that died mid-job */
@@ -237,8 +236,8 @@ int api_job_processor_tick(struct api_app *app, int64_t now, struct cc_err *err)
 		n = -1;
 		goto out;
 	}
-	for (size_t t = 0; t < CC_ARRAY_SIZE(types) && n < MAX_PER_TICK; t++) {
-		while (n < MAX_PER_TICK) {
+	for (size_t t = 0; t < CC_ARRAY_SIZE(types) && n < API_JOB_BATCH; t++) {
+		while (n < API_JOB_BATCH) {
 			struct cc_job j = { 0 };
 
 			if (cc_job_claim(c, "Pending", "Running", types[t], now, &j, err) < 0) {

@@ -10,7 +10,11 @@ struct api_app;
 struct cc_dbc;
 struct cc_err;
 
-/* one pass over the waiting jobs; returns how many were handled, -1 on a database error */
+/* the most jobs one pass claims */
+#define API_JOB_BATCH 500
+
+/* one pass over the waiting jobs (API_JOB_BATCH at most); returns how many were handled, -1
+ * on a database error */
 int api_job_processor_tick(struct api_app *app, int64_t now, struct cc_err *err);
 
 /* an issuance or renewal job of the certificate ended without a new version (failed for

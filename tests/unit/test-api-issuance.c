@@ -8,6 +8,7 @@
 #include "tests/unit/testapi.h"
 #include "tests/unit/testossl.h"
 #include "daemon/job-processor.h"
+#include "daemon/sched.h"
 #include "libcc/csr.h"
 #include "libcc/mem.h"
 #include "libcc/time.h"
@@ -254,6 +255,37 @@ static void test_api_issuance__failures_retry_then_fail(void **state)
 			 1);
 	assert_int_equal(events(t, id, "RenewalFailure"), 1);
 	assert_int_equal(versions(t, id), 0);
+}
+
+/* one scheduler run works through a backlog larger than one pass (API_JOB_BATCH): every
+ * job is tried once, none twice (each failure waits out its backoff) */
+static void test_api_issuance__one_run_works_through_a_backlog(void **state)
+{
+	struct testapi *t = TAPI(state);
+	const char *id = create_cert(t, "");
+	struct cc_err err = CC_ERR_INIT;
+	struct api_tick tk = { .app = &t->app };
+	int n = API_JOB_BATCH * 2 + 100;
+	char sql[512];
+
+	testapi_sql(t, "UPDATE issuers SET enabled = 0 WHERE id = 'i1'");
+	snprintf(sql, sizeof(sql),
+		 "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %d) "
+		 "INSERT INTO jobs (id, type, certificate_id, status) SELECT 'jb-' || i, "
+		 "'Renewal', '%s', 'Pending' FROM k",
+		 n, id);
+	testapi_sql(t, sql);
+	tk.now = cc_time_now();
+	tk.deadline = tk.now + 120 * SEC;
+	assert_int_equal(api_sched_job_processor(&tk, &err), n);
+	assert_int_equal(testapi_countf(t,
+					"SELECT COUNT(*) FROM jobs WHERE id LIKE 'jb-%%' AND "
+					"attempts = 1 AND status = 'Pending'"),
+			 n);
+	/* a run whose time is up leaves the backlog to the next */
+	tk.now += 31 * SEC;
+	tk.deadline = tk.now - 1;
+	assert_int_equal(api_sched_job_processor(&tk, &err), API_JOB_BATCH);
 }
 
 static void test_api_issuance__running_job_of_a_dead_server_finishes_once(void **state)
@@ -510,6 +542,7 @@ int main(void)
 				       reset),
 		cmocka_unit_test_setup(test_api_issuance__profile_picks_key_and_caps_ttl, reset),
 		cmocka_unit_test_setup(test_api_issuance__failures_retry_then_fail, reset),
+		cmocka_unit_test_setup(test_api_issuance__one_run_works_through_a_backlog, reset),
 		cmocka_unit_test_setup(
 			test_api_issuance__running_job_of_a_dead_server_finishes_once, reset),
 	};
