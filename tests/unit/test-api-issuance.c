@@ -278,9 +278,8 @@ static void test_api_issuance__one_run_works_through_a_backlog(void **state)
 	tk.now = cc_time_now();
 	tk.deadline = tk.now + 120 * SEC;
 	assert_int_equal(api_sched_job_processor(&tk, &err), n);
-	assert_int_equal(testapi_countf(t,
-					"SELECT COUNT(*) FROM jobs WHERE id LIKE 'jb-%%' AND "
-					"attempts = 1 AND status = 'Pending'"),
+	assert_int_equal(testapi_countf(t, "SELECT COUNT(*) FROM jobs WHERE id LIKE 'jb-%%' AND "
+					   "attempts = 1 AND status = 'Pending'"),
 			 n);
 	/* a run whose time is up leaves the backlog to the next */
 	tk.now += 31 * SEC;
