@@ -140,22 +140,17 @@ static int sign_for(struct cc_dbc *c, struct submission *s, const char *csr_pem,
 
 	*job_id = 0;
 	if (cc_repo_get(c, &cc_certificate_entity, s->cert_id, m, err) < 0 ||
-	    take_job(c, s->cert_id, job_id, job_id_len, err) < 0) {
-		struct cc_err e2 = CC_ERR_INIT;
-
-		audit_submission(c, s, &e2);
-		goto out;
-	}
+	    take_job(c, s->cert_id, job_id, job_id_len, err) < 0)
+		goto failed;
 	if (*job_id)
 		in.job_id = job_id;
-	rc = api_issue(rq->app, c, m, &in, out, err);
-	if (rc < 0) {
-		struct cc_err e2 = CC_ERR_INIT;
-
-		audit_submission(c, s, &e2);
-		if (*job_id)
-			job_not_done(rq, c, job_id, s->cert_id, err);
-	}
+	if ((rc = api_issue(rq->app, c, m, &in, out, err)) == 0)
+		goto out;
+failed:
+	/* nothing signed: the submission is still on record (its own failure is not the news) */
+	audit_submission(c, s, &(struct cc_err)CC_ERR_INIT);
+	if (*job_id)
+		job_not_done(rq, c, job_id, s->cert_id, err);
 out:
 	cc_obj_free(&cc_certificate_entity, m);
 	return rc;

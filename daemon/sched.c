@@ -66,14 +66,6 @@ bool api_tick_over(const struct api_tick *t)
 	return t->deadline && cc_time_now() > t->deadline;
 }
 
-static int64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * SEC + ts.tv_nsec / 1000;
-}
-
 static void mono_ts(int64_t us, struct timespec *ts)
 {
 	ts->tv_sec = (time_t)(us / SEC);
@@ -122,9 +114,9 @@ static void run_once(struct loop *l)
 	pthread_mutex_lock(&s->mu);
 	t.run = l->st.runs;
 	pthread_mutex_unlock(&s->mu);
-	t0 = mono_us();
+	t0 = cc_time_mono_us();
 	rc = l->def->fn(&t, &err);
-	t0 = mono_us() - t0;
+	t0 = cc_time_mono_us() - t0;
 	/* a loop's scan leaves page caches behind that an idle daemon does not need */
 	cc_db_shrink(s->app->db);
 	if (rc < 0)
@@ -146,11 +138,11 @@ static void *loop_main(void *arg)
 {
 	struct loop *l = arg;
 	struct api_sched *s = l->s;
-	int64_t next = mono_us() + (l->def->first_run ? 0 : l->interval);
+	int64_t next = cc_time_mono_us() + (l->def->first_run ? 0 : l->interval);
 
 	pthread_mutex_lock(&s->mu);
 	while (!atomic_load(&s->stopping)) {
-		int64_t now = mono_us();
+		int64_t now = cc_time_mono_us();
 		struct timespec ts;
 		bool planned = now >= next;
 
@@ -169,7 +161,7 @@ static void *loop_main(void *arg)
 			continue;
 		/* the ticks that came while the run was going are skipped, not queued */
 		next += l->interval;
-		for (now = mono_us(); next <= now; next += l->interval)
+		for (now = cc_time_mono_us(); next <= now; next += l->interval)
 			l->st.skipped_busy++;
 	}
 	pthread_mutex_unlock(&s->mu);

@@ -21,14 +21,10 @@ CC_LAZY_FN(cc_lazy_curl, curl_version_info_data *, curl_version_info, (CURLversi
  * (the ranges of CURLOPTTYPE_*, as curl's own dispatch reads them) */
 CURLcode curl_easy_setopt(CURL *curl, CURLoption option, ...)
 {
-	static CURLcode (*_Atomic fn)(CURL *, CURLoption, ...);
-	CURLcode (*f)(CURL *, CURLoption, ...) = fn;
 	CURLcode rc;
 	va_list ap;
+	CC_LAZY_RESOLVE(cc_lazy_curl, CURLcode, curl_easy_setopt, (CURL *, CURLoption, ...));
 
-	if (!f)
-		fn = f = (CURLcode(*)(CURL *, CURLoption, ...))cc_lazylib_sym(&cc_lazy_curl,
-									      "curl_easy_setopt");
 	va_start(ap, option);
 	if (option < CURLOPTTYPE_OBJECTPOINT)
 		rc = f(curl, option, va_arg(ap, long));
@@ -47,14 +43,10 @@ CURLcode curl_easy_setopt(CURL *curl, CURLoption option, ...)
 /* every CURLINFO_* takes a pointer to where the answer goes */
 CURLcode curl_easy_getinfo(CURL *curl, CURLINFO info, ...)
 {
-	static CURLcode (*_Atomic fn)(CURL *, CURLINFO, ...);
-	CURLcode (*f)(CURL *, CURLINFO, ...) = fn;
 	CURLcode rc;
 	va_list ap;
+	CC_LAZY_RESOLVE(cc_lazy_curl, CURLcode, curl_easy_getinfo, (CURL *, CURLINFO, ...));
 
-	if (!f)
-		fn = f = (CURLcode(*)(CURL *, CURLINFO, ...))cc_lazylib_sym(&cc_lazy_curl,
-									    "curl_easy_getinfo");
 	va_start(ap, info);
 	rc = f(curl, info, va_arg(ap, void *));
 	va_end(ap);

@@ -29,20 +29,20 @@ int cc_lazylib_loaded(const struct cc_lazylib *lib);
 
 /* a shim: RET NAME PARAMS that calls the library's NAME with ARGS (CC_LAZY_VOID: returns
  * nothing); the resolved address is kept in an atomic pointer, so a race only looks it up twice */
-#define CC_LAZY_RESOLVE_(lib, ret, name, params)                                                   \
+#define CC_LAZY_RESOLVE(lib, ret, name, params)                                                    \
 	static ret(*_Atomic fn) params;                                                            \
 	ret(*f) params = fn;                                                                       \
 	f = f ? f : (fn = (ret(*) params)cc_lazylib_sym(&(lib), #name))
 #define CC_LAZY_FN(lib, ret, name, params, args)                                                   \
 	ret name params                                                                            \
 	{                                                                                          \
-		CC_LAZY_RESOLVE_(lib, ret, name, params);                                          \
+		CC_LAZY_RESOLVE(lib, ret, name, params);                                           \
 		return f args;                                                                     \
 	}
 #define CC_LAZY_VOID(lib, name, params, args)                                                      \
 	void name params                                                                           \
 	{                                                                                          \
-		CC_LAZY_RESOLVE_(lib, void, name, params);                                         \
+		CC_LAZY_RESOLVE(lib, void, name, params);                                          \
 		f args;                                                                            \
 	}
 
