@@ -8,6 +8,7 @@
 #include "cmd/cli.h"
 #include "cmd/progress.h"
 #include "libcc/err.h"
+#include "libcc/revocation.h"
 #include "libcc/banned.h"
 
 #define POLL_MS 250
@@ -29,13 +30,29 @@ static const char *str(const json_t *o, const char *key)
 	return s ? s : "";
 }
 
+/* --reason, when given, must be an RFC 5280 name: refused here before anything is sent */
+static bool reason_ok(struct cli *c)
+{
+	const char *reason = opt(c, "reason");
+
+	if (!reason || cc_revocation_reason_code(reason) >= 0)
+		return true;
+	cc_usage_error(c->ctx->cmd, "unknown reason '%s' (one of %s)", reason,
+		       CC_REVOCATION_REASONS);
+	return false;
+}
+
 int cli_revoke(struct cli *c)
 {
 	const char *reason = opt(c, "reason");
-	json_t *body = reason ? json_pack("{s:s}", "reason", reason) : json_object(), *reply = NULL;
+	json_t *body, *reply = NULL;
 	struct cc_response r;
-	int rc = cli_request(c, "POST", c->path, body, &r);
+	int rc;
 
+	if (!reason_ok(c))
+		return 2;
+	body = reason ? json_pack("{s:s}", "reason", reason) : json_object();
+	rc = cli_request(c, "POST", c->path, body, &r);
 	json_decref(body);
 	if (rc)
 		return rc;
@@ -205,13 +222,15 @@ static int report(struct cli *c, const json_t *res, const char *job_status)
 
 int cli_bulk_revoke(struct cli *c)
 {
-	json_t *body = criteria(c), *reply = NULL, *job = NULL;
+	json_t *body, *reply = NULL, *job = NULL;
 	struct cc_response r, jr = { 0 };
 	const json_t *res;
 	const char *status;
 	int rc;
 
-	if (!body)
+	if (!reason_ok(c))
+		return 2;
+	if (!(body = criteria(c)))
 		return cc_usage_error(c->ctx->cmd,
 				      "give certificate ids or at least one of --profile-id, "
 				      "--owner-id, --agent-id, --issuer-id, --team-id");

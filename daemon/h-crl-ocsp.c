@@ -48,8 +48,8 @@ void h_crl_json(struct api_req *rq, struct api_resp *rs)
 	}
 	cc_time_format(cc_time_now(), now);
 	api_reply_json(rs, 200,
-		       json_pack("{s:i, s:o, s:i, s:s}", "version", 1, "entries", entries, "total",
-				 r.nrows, "generated_at", now));
+		       json_pack("{s:i, s:o, s:i, s:s, s:s}", "version", 1, "entries", entries,
+				 "total", r.nrows, "generated_at", now, "timestamp", now));
 	cc_dbres_release(&r);
 }
 

@@ -262,6 +262,13 @@ static void test_bulk__audit_and_notifications(void **state)
 		      "\"certificate_ids\": [\"c1\", \"c3\"]}",
 		      200);
 	job = testapi_str(t, "job_id");
+	/* the response repeats the criteria it ran with */
+	json_t *crit = json_object_get(t->json, "criteria");
+	assert_string_equal(json_string_value(json_object_get(crit, "team_id")), "t1");
+	assert_string_equal(json_string_value(json_object_get(crit, "profile_id")), "p1");
+	assert_int_equal(json_array_size(json_object_get(crit, "certificate_ids")), 2);
+	assert_null(json_object_get(crit, "owner_id"));
+	assert_int_equal(num(t, "affected_count"), 1);
 	assert_int_equal(testapi_count(t, C1_REVOKED), before + 1);
 	assert_int_equal(
 		testapi_countf(t,
@@ -391,6 +398,15 @@ static void test_bulk__resume_after_the_runner_died(void **state)
 	assert_string_equal(claimed, job);
 	assert_int_equal(api_bulk_run(&t->app, c, job, "dead", 1, &err), 0);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM certificate_revocations"), 500);
+	/* GET /jobs/{id} shows it under way, done of total */
+	assert_int_equal(testapi_callf(t, "GET", NULL, "/api/v1/jobs/%s", job), 200);
+	assert_string_equal(testapi_str(t, "status"), "Running");
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(t->json, "progress"), "done")),
+		500);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(t->json, "progress"), "total")),
+		3000);
 	/* while the lease holds, nobody else runs it */
 	assert_int_equal(api_bulk_work(&t->app, "other", 0, &err), 0);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM certificate_revocations"), 500);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "tests/unit/testapi.h"
 #include "tests/unit/testossl.h"
+#include <openssl/ocsp.h>
 #include "libcc/b64.h"
 #include "libcc/mem.h"
 
@@ -20,7 +21,8 @@ static void fixtures(struct testapi *t)
 		"'t1');"
 		"INSERT INTO renewal_policies (id, name, renewal_window_days) VALUES ('rp', 'rp', "
 		"30);"
-		"INSERT INTO issuers (id, name, type) VALUES ('i1', 'Local', 'GenericCA');"
+		"INSERT INTO issuers (id, name, type) VALUES ('i1', 'Local', 'GenericCA'), "
+		"('ix', 'gone', 'NoSuchCA');"
 		"INSERT INTO certificate_profiles (id, name, max_ttl_seconds, allow_short_lived) "
 		"VALUES ('p1', 'p1', 0, 0), ('p-short', 'short', 1800, 1)");
 }
@@ -129,6 +131,52 @@ static void test_revoke__refusals_change_nothing(void **state)
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM certificate_revocations"), 1);
 }
 
+/* an issuer that cannot be told does not undo the revocation: it stands, and says so */
+static void test_revoke__failing_issuer_keeps_the_revocation(void **state)
+{
+	struct testapi *t = TAPI(state);
+
+	testapi_sql(t, "UPDATE managed_certificates SET issuer_id = 'ix' WHERE id = 'c2'");
+	assert_status(t, "POST", "/api/v1/certificates/c2/revoke", "{\"reason\":\"superseded\"}",
+		      200);
+	assert_string_equal(testapi_str(t, "status"), "revoked");
+	assert_true(json_is_false(json_object_get(t->json, "issuer_notified")));
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM certificate_revocations WHERE "
+					  "certificate_id = 'c2' AND issuer_id = 'ix' AND NOT "
+					  "issuer_notified"),
+			 1);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM managed_certificates WHERE id = "
+					  "'c2' AND status = 'Revoked'"),
+			 1);
+}
+
+/* the steps that write happen in one transaction: a record that cannot be written leaves
+ * the certificate as it was, with no audit event or notification */
+static void test_revoke__one_transaction(void **state)
+{
+	struct testapi *t = TAPI(state);
+	long long events = testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
+					    "'certificate_revoked' AND resource_id = 'c1'");
+
+	testapi_sql(t, "CREATE TRIGGER revoke_boom BEFORE INSERT ON certificate_revocations "
+		       "BEGIN SELECT RAISE(ABORT, 'boom'); END");
+	int st = testapi_call(t, "POST", "/api/v1/certificates/c1/revoke", NULL, NULL);
+
+	testapi_sql(t, "DROP TRIGGER revoke_boom");
+	if (st < 400 || !strstr(t->body, "boom"))
+		fail_msg("a failed write answered %d: %s", st, t->body);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM managed_certificates WHERE id = "
+					  "'c1' AND status = 'Active' AND revoked_at IS NULL AND "
+					  "revocation_reason IS NULL"),
+			 1);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM audit_events WHERE action = "
+					  "'certificate_revoked' AND resource_id = 'c1'"),
+			 events);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM notification_events"), 0);
+	/* once the fault is gone, the same call succeeds */
+	assert_status(t, "POST", "/api/v1/certificates/c1/revoke", NULL, 200);
+}
+
 /* the last response body into a file under the test's dir (malloc'd path) */
 static char *save(struct testapi *t, const char *name)
 {
@@ -210,7 +258,11 @@ static void test_crl__entries_numbers_cache_and_short_lived(void **state)
 	/* public, but only for issuers we have */
 	assert_int_equal(testapi_call(t, "GET", "/api/v1/crl/i1", NULL, ""), 200);
 	assert_int_equal(testapi_call(t, "GET", "/api/v1/crl/nope", NULL, ""), 404);
-	assert_int_equal(testapi_call(t, "GET", "/api/v1/crl", NULL, ""), 401);
+	/* relying parties have no key: the JSON list is public too */
+	assert_int_equal(testapi_call(t, "GET", "/api/v1/crl", NULL, ""), 200);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "total")), 3);
+	assert_string_equal(testapi_str(t, "timestamp"), testapi_str(t, "generated_at"));
+	assert_true(strlen(testapi_str(t, "timestamp")) >= 20);
 }
 
 /* openssl's verdict on the OCSP answer in the last response for serial (hex) */
@@ -258,6 +310,77 @@ static void test_ocsp__status_follows_revocation_at_once(void **state)
 	expect_ocsp(t, "a1", "revoked");
 	expect_ocsp(t, "b2", "good");
 	assert_int_equal(testapi_call(t, "GET", "/api/v1/ocsp/nope/a1", NULL, ""), 404);
+}
+
+/* status and reason code of the single answer in the last OCSP response (reason -1: none) */
+static int ocsp_reason(struct testapi *t, int *reason)
+{
+	const unsigned char *p = (const unsigned char *)t->body;
+	OCSP_RESPONSE *resp = d2i_OCSP_RESPONSE(NULL, &p, (long)t->body_len);
+	OCSP_BASICRESP *basic = resp ? OCSP_response_get1_basic(resp) : NULL;
+	OCSP_SINGLERESP *single = basic ? OCSP_resp_get0(basic, 0) : NULL;
+	int status;
+
+	assert_non_null(single);
+	status = OCSP_single_get0_status(single, reason, NULL, NULL, NULL);
+	OCSP_BASICRESP_free(basic);
+	OCSP_RESPONSE_free(resp);
+	return status;
+}
+
+/* every RFC 5280 reason we accept reaches the CRL and OCSP with its own code */
+static void test_crl_ocsp__every_reason_code(void **state)
+{
+	struct testapi *t = TAPI(state);
+	static const struct {
+		const char *reason, *crl, *serial;
+		int code;
+	} cases[] = {
+		/* RFC 5280: unspecified goes without a reason code (CRL and OCSP) */
+		{ "unspecified", NULL, "f0", -1 },
+		{ "keyCompromise", "Key Compromise", "f1", 1 },
+		{ "caCompromise", "CA Compromise", "f2", 2 },
+		{ "affiliationChanged", "Affiliation Changed", "f3", 3 },
+		{ "superseded", "Superseded", "f4", 4 },
+		{ "cessationOfOperation", "Cessation Of Operation", "f5", 5 },
+		{ "certificateHold", "Certificate Hold", "f6", 6 },
+		{ "privilegeWithdrawn", "Privilege Withdrawn", "f9", 9 },
+	};
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	char id[16], path[96], body[64], *crl, *entry, *want;
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "r%s", cases[i].serial);
+		mk(t, id, "p1", "Active", cases[i].serial);
+		snprintf(path, sizeof(path), "/api/v1/certificates/%s/revoke", id);
+		snprintf(body, sizeof(body), "{\"reason\":\"%s\"}", cases[i].reason);
+		assert_status(t, "POST", path, body, 200);
+	}
+	crl = crl_text(t);
+	for (size_t i = 0; i < n; i++) {
+		/* the entry of this serial, then its reason before the next entry */
+		want = cc_xasprintf("Serial Number: %c%c", cases[i].serial[0] - 32,
+				    cases[i].serial[1]);
+		entry = strstr(crl, want);
+		if (!entry)
+			fail_msg("%s not in %s", want, crl);
+		char *next = strstr(entry + 1, "Serial Number:");
+		char *reason = strstr(entry, cases[i].crl ? cases[i].crl : "Reason Code");
+		bool in_entry = reason && (!next || reason < next);
+		if (in_entry != (cases[i].crl != NULL))
+			fail_msg("%s: reason %s wrong in its entry: %s", want, cases[i].reason,
+				 crl);
+		free(want);
+		/* openssl verifies the answer; its reason names stop short of 9, so read the code */
+		snprintf(path, sizeof(path), "/api/v1/ocsp/i1/%s", cases[i].serial);
+		assert_int_equal(testapi_call(t, "GET", path, NULL, ""), 200);
+		free(ocsp_status(t, cases[i].serial));
+		int code = -2, status = ocsp_reason(t, &code);
+		if (status != V_OCSP_CERTSTATUS_REVOKED || code != cases[i].code)
+			fail_msg("OCSP of %s: status %d reason %d, want revoked %d",
+				 cases[i].serial, status, code, cases[i].code);
+	}
+	free(crl);
 }
 
 static void test_ocsp__rfc6960_get_nonce_and_malformed(void **state)
@@ -319,7 +442,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_revoke__seven_steps, reset),
 		cmocka_unit_test_setup(test_revoke__refusals_change_nothing, reset),
+		cmocka_unit_test_setup(test_revoke__failing_issuer_keeps_the_revocation, reset),
+		cmocka_unit_test_setup(test_revoke__one_transaction, reset),
 		cmocka_unit_test_setup(test_crl__entries_numbers_cache_and_short_lived, reset),
+		cmocka_unit_test_setup(test_crl_ocsp__every_reason_code, reset),
 		cmocka_unit_test_setup(test_ocsp__status_follows_revocation_at_once, reset),
 		cmocka_unit_test_setup(test_ocsp__rfc6960_get_nonce_and_malformed, reset),
 	};

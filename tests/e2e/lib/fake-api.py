@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""fake-api.py PORT: an HTTP server that answers certctl's client with canned failures and
-odd bodies (t8102): the CLI must print one clear line and never crash on what it gets."""
+"""fake-api.py PORT [RECORD]: an HTTP server that answers certctl's client with canned
+failures and odd bodies (t8102): the CLI must print one clear line and never crash on what
+it gets. With RECORD, each request's "METHOD path body" line is appended to that file, so a
+test can check what the CLI sent (t7010)."""
 import http.server
 import json
 import sys
+
+RECORD = sys.argv[2] if len(sys.argv) > 2 else None
 
 
 class H(http.server.BaseHTTPRequestHandler):
@@ -22,6 +26,11 @@ class H(http.server.BaseHTTPRequestHandler):
 
     def answer(self):
         p = self.path.split("?")[0]
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n).decode() if n else ""
+        if RECORD:
+            with open(RECORD, "a") as f:
+                f.write("%s %s %s\n" % (self.command, self.path, body))
         err = lambda code, msg: json.dumps({"error": "x", "message": msg, "request_id": "req-42"})
         if p.endswith("/e500"):
             return self.send(500, err(500, "database exploded"), headers=[("X-Request-ID", "req-42")])
@@ -41,6 +50,10 @@ class H(http.server.BaseHTTPRequestHandler):
                             "a string", None, {"id": "ok-1", "common_name": "\u00e9\x1b[2Jx" * 30}],
                    "total": "many"}
             return self.send(200, json.dumps(odd))
+        if p == "/api/v1/certificates/bulk-revoke":
+            return self.send(200, json.dumps({"total_matched": 0, "would_revoke_count": 0,
+                                              "would_skip_count": 0, "would_revoke": [],
+                                              "would_skip": [], "not_found": []}))
         if p == "/api/v1/jobs":
             return self.send(200, json.dumps([{"id": "j1", "type": "Renewal", "status": "Failed"}]))
         if p == "/api/v1/agents":
