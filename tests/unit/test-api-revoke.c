@@ -9,6 +9,8 @@
 #include "tests/unit/testapi.h"
 #include "tests/unit/testossl.h"
 #include <openssl/ocsp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include "libcc/b64.h"
 #include "libcc/mem.h"
 
@@ -211,6 +213,36 @@ static char *crl_text(struct testapi *t)
 	return out;
 }
 
+/* the CRL in the last response: thisUpdate to nextUpdate is 24 h, and its AKI is the
+ * CA's subject key identifier */
+static void crl_valid_a_day_with_aki(struct testapi *t)
+{
+	const unsigned char *p = (const unsigned char *)t->body;
+	X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)t->body_len);
+	char *ca_file = ca_path(t);
+	FILE *f = fopen(ca_file, "r");
+	X509 *ca = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	AUTHORITY_KEYID *aki;
+	int days = -1, secs = -1;
+
+	assert_non_null(crl);
+	assert_non_null(ca);
+	assert_int_equal(ASN1_TIME_diff(&days, &secs, X509_CRL_get0_lastUpdate(crl),
+					X509_CRL_get0_nextUpdate(crl)),
+			 1);
+	assert_int_equal(days, 1);
+	assert_int_equal(secs, 0);
+	aki = X509_CRL_get_ext_d2i(crl, NID_authority_key_identifier, NULL, NULL);
+	assert_non_null(aki);
+	assert_non_null(aki->keyid);
+	assert_int_equal(ASN1_OCTET_STRING_cmp(aki->keyid, X509_get0_subject_key_id(ca)), 0);
+	AUTHORITY_KEYID_free(aki);
+	X509_free(ca);
+	fclose(f);
+	free(ca_file);
+	X509_CRL_free(crl);
+}
+
 static void test_crl__entries_numbers_cache_and_short_lived(void **state)
 {
 	struct testapi *t = TAPI(state);
@@ -221,6 +253,7 @@ static void test_crl__entries_numbers_cache_and_short_lived(void **state)
 	assert_non_null(strstr(first, "No Revoked Certificates"));
 	assert_non_null(strstr(first, "CRL Number: \n                1\n"));
 	free(first);
+	crl_valid_a_day_with_aki(t);
 
 	assert_status(t, "POST", "/api/v1/certificates/c1/revoke", "{\"reason\":\"keyCompromise\"}",
 		      200);
