@@ -9,6 +9,7 @@
 #include "daemon/policy-check.h"
 #include "connectors/issuer/issuer.h"
 #include "libcc/audit.h"
+#include "libcc/buf.h"
 #include "libcc/cert-version.h"
 #include "libcc/certificate.h"
 #include "libcc/cfg.h"
@@ -33,10 +34,12 @@ struct wanted {
 	int64_t max_ttl_s;
 };
 
-/* the CSR key must match one {algorithm, min_size} rule of the profile, when it has any */
+/* the CSR key must match one {algorithm, min_size} rule of the profile, when it has any;
+ * a refusal names the rule and what it permits */
 static int check_key(const struct cc_profile *p, const struct api_issuance *in, struct cc_err *err)
 {
 	json_t *rules = p->allowed_key_algorithms, *r;
+	struct cc_buf allowed = CC_BUF_INIT;
 	size_t i;
 
 	if (!json_is_array(rules) || !json_array_size(rules))
@@ -45,12 +48,19 @@ static int check_key(const struct cc_profile *p, const struct api_issuance *in, 
 		const char *alg = json_string_value(json_object_get(r, "algorithm"));
 		json_int_t min = json_integer_value(json_object_get(r, "min_size"));
 
-		if (alg && !strcasecmp(alg, in->key_algorithm) && in->key_size >= min)
+		if (alg && !strcasecmp(alg, in->key_algorithm) && in->key_size >= min) {
+			cc_buf_release(&allowed);
 			return 0;
+		}
+		cc_buf_addf(&allowed, "%s%s >= %lld", i ? ", " : "", alg ? alg : "?",
+			    (long long)min);
 	}
-	return cc_err_set(err, CC_E_INVALID,
-			  "the request's %s-%d key is not allowed by profile '%s'",
-			  in->key_algorithm, in->key_size, p->id);
+	cc_err_set(err, CC_E_INVALID,
+		   "the request's %s-%d key is not allowed by profile '%s': "
+		   "allowed_key_algorithms permits %s",
+		   in->key_algorithm, in->key_size, p->id, allowed.buf);
+	cc_buf_release(&allowed);
+	return -1;
 }
 
 static int load_profile(struct cc_dbc *c, const struct cc_certificate *m,

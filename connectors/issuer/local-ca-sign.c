@@ -282,15 +282,20 @@ static int validity(const struct local_ca *ca, const struct cc_issue_req *r, str
 		    struct cc_err *err)
 {
 	int64_t now = cc_time_now() / CC_USEC_PER_SEC, ca_end = ca->not_after / CC_USEC_PER_SEC;
-	int64_t end = now + ca->validity_days * DAY_S;
+	int64_t end = now + ca->validity_days * DAY_S, skew = SKEW_S;
 
-	if (r->max_ttl_s > 0 && r->max_ttl_s < end - now)
-		end = now + r->max_ttl_s;
+	/* MaxTTL bounds the whole validity period (NotAfter - NotBefore), the backdating
+	 * included; a short TTL spends at most a tenth of itself on it */
+	if (r->max_ttl_s > 0 && r->max_ttl_s < end - now + skew) {
+		if (skew > r->max_ttl_s / 10)
+			skew = r->max_ttl_s / 10;
+		end = now - skew + r->max_ttl_s;
+	}
 	if (end > ca_end)
 		end = ca_end; /* a leaf never outlives its CA */
 	if (end <= now)
 		return cc_err_set(err, CC_E_CONFIG, "the CA certificate has expired");
-	lf->not_before = (time_t)(now - SKEW_S);
+	lf->not_before = (time_t)(now - skew);
 	lf->not_after = (time_t)end;
 	return 0;
 }

@@ -3,7 +3,8 @@
 # intermediate CA, the intermediate and the root at the end) with corrupt blocks spliced in:
 # 1,000 imported with their chain, the corrupt ones reported with reasons and exit 1,
 # progress on stderr; a second run skips all 1,000 as duplicates; --format json for jq;
-# --dry-run sends nothing; directories with DER and PEM files; usage and reference errors
+# --dry-run sends nothing; directories with DER and PEM files; --owner/--team/--issuer stored;
+# usage and reference errors
 
 load helpers
 
@@ -201,6 +202,24 @@ import() {
 	run import - <"$TEST_DIR/certs/one.pem"
 	assert_success
 	assert_line --regexp '^skipped +1$'
+}
+
+@test "--owner, --team and --issuer are what every imported certificate carries" {
+	start
+	api_json POST /api/v1/teams '{"id":"t-ops","name":"ops"}'
+	assert_status 201
+	api_json POST /api/v1/owners '{"id":"o-bob","name":"Bob","email":"bob@example.com","team_id":"t-ops"}'
+	assert_status 201
+	api_json POST /api/v1/issuers '{"id":"iss-two","name":"second","type":"GenericCA"}'
+	assert_status 201
+	awk '/BEGIN/{n++} n<=3' "$PKI/leaves.pem" >"$TEST_DIR/three.pem"
+	cat "$PKI/int.pem" "$PKI/root.pem" >>"$TEST_DIR/three.pem"
+	run --separate-stderr certctl import --server "$URL" --api-key "$KEY" --owner o-bob \
+		--team t-ops --issuer iss-two "$TEST_DIR/three.pem"
+	assert_success
+	assert_line --regexp '^imported +3$'
+	assert_equal "$(db_q 'SELECT count(*) FROM managed_certificates')" 3
+	assert_equal "$(db_q "SELECT count(*) FROM managed_certificates WHERE owner_id = 'o-bob' AND team_id = 't-ops' AND issuer_id = 'iss-two'")" 3
 }
 
 @test "usage errors exit 2; unknown references are named; a missing key is refused" {

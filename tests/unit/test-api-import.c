@@ -1,6 +1,7 @@
 /* test-api-import.c: POST /api/v1/certificates/import — leaf and chain recognised, status from
  * the dates, duplicates skipped (in the request and against the inventory), hostile PEM
- * failing its entry alone, each entry atomic, references checked once, auth */
+ * failing its entry alone, each entry atomic, references checked once and stored as given
+ * (on both engines), auth */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ static int reset(void **state)
 	return 0;
 }
 
-static int setup(void **state)
+static void make_ca(void)
 {
 	struct cc_err err = CC_ERR_INIT;
 
@@ -45,7 +46,18 @@ static int setup(void **state)
 		fail_msg("ca: %s", err.msg);
 	ca_pem = cc_xstrdup(l.chain_pem + strlen(l.pem)); /* chain = leaf + CA */
 	cc_seed_x509_leaf_release(&l);
+}
+
+static int setup(void **state)
+{
+	make_ca();
 	return testapi_setup(state);
+}
+
+static int setup_pg(void **state)
+{
+	make_ca();
+	return testapi_setup_pg(state);
 }
 
 static int teardown(void **state)
@@ -526,6 +538,38 @@ static void test_api_import__bad_requests(void **state)
 	free(a);
 }
 
+/* the owner, team and issuer the request names are the ones stored (not the first rows) */
+static void test_api_import__references_stored(void **state)
+{
+	struct testapi *t = TAPI(state);
+	char *a = leaf("a.example.com", NULL), *b = leaf("b.example.com", NULL);
+	char *pem = cc_xasprintf("%s%s", a, ca_pem), *list, *body;
+	json_t *entries = json_pack("[o, o]", entry(pem, "a.pem"), entry(b, "b.pem"));
+
+	testapi_sql(t, "INSERT INTO teams (id, name) VALUES ('t2', 'other');"
+		       "INSERT INTO owners (id, name, email, team_id) VALUES ('o2', 'p', "
+		       "'p@x.io', 't2');"
+		       "INSERT INTO issuers (id, name, type) VALUES ('i2', 'Other', 'GenericCA')");
+	list = json_dumps(entries, JSON_COMPACT);
+	body = cc_xasprintf("{\"certificates\":%s,\"owner_id\":\"o2\",\"team_id\":\"t2\","
+			    "\"issuer_id\":\"i2\"}",
+			    list);
+	assert_status(t, "POST", IMPORT, body, 200);
+	assert_counts(t, 2, 0, 0);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM managed_certificates"), 2);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM managed_certificates c JOIN "
+					  "certificate_versions v ON v.certificate_id = c.id "
+					  "WHERE c.owner_id = 'o2' AND c.team_id = 't2' AND "
+					  "c.issuer_id = 'i2'"),
+			 2);
+	json_decref(entries);
+	free(body);
+	free(list);
+	free(pem);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -540,5 +584,13 @@ int main(void)
 		cmocka_unit_test_setup(test_api_import__bad_requests, reset),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	const struct CMUnitTest both[] = {
+		cmocka_unit_test_setup(test_api_import__references_stored, reset),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown) +
+	       cmocka_run_group_tests_name("api-import [sqlite]", both, setup, teardown) +
+	       (testapi_have_pg() ? cmocka_run_group_tests_name("api-import [postgresql]", both,
+								setup_pg, teardown)
+				  : 0);
 }

@@ -23,6 +23,7 @@
 #include "tests/unit/testossl.h"
 
 #define DAY_US (86400 * CC_USEC_PER_SEC)
+#define MIN_US (60 * CC_USEC_PER_SEC)
 #define LONG_CN "x1234567890123456789012345678901234567890123456789012345678901234"
 
 static void test_local_ca__registry(void **state)
@@ -256,7 +257,10 @@ static void test_local_ca__key_ids_and_urls(void **state)
 	cc_issuer_close(bare);
 }
 
-static int64_t issue_span(struct cc_issuer_conn *iss, int64_t max_ttl, struct cc_issue_res *res)
+/* NotAfter - NotBefore of a leaf issued with max_ttl; NotBefore must be skew_s seconds in
+ * the past (whole seconds) */
+static int64_t issue_span(struct cc_issuer_conn *iss, int64_t max_ttl, int64_t skew_s,
+			  struct cc_issue_res *res)
 {
 	struct cc_err err = CC_ERR_INIT;
 	char *csr = testca_csr(NULL, "t.example.com", NULL);
@@ -264,11 +268,10 @@ static int64_t issue_span(struct cc_issuer_conn *iss, int64_t max_ttl, struct cc
 
 	if (testca_issue(iss, csr, NULL, NULL, NULL, max_ttl, res, &err) < 0)
 		fail_msg("%s", err.msg);
-	/* NotBefore = now - 60 s (whole seconds) */
-	assert_true(res->not_before <= t0 - 59 * CC_USEC_PER_SEC);
-	assert_true(res->not_before >= t0 - 62 * CC_USEC_PER_SEC);
+	assert_true(res->not_before <= t0 - (skew_s - 1) * CC_USEC_PER_SEC);
+	assert_true(res->not_before >= t0 - (skew_s + 2) * CC_USEC_PER_SEC);
 	free(csr);
-	return res->not_after - res->not_before - 60 * CC_USEC_PER_SEC;
+	return res->not_after - res->not_before;
 }
 
 static void test_local_ca__validity_and_max_ttl(void **state)
@@ -283,16 +286,20 @@ static void test_local_ca__validity_and_max_ttl(void **state)
 	struct cc_cert_info ci;
 	char *out = NULL;
 
-	assert_int_equal(issue_span(d90, 0, &res), 90 * DAY_US);
+	/* validity_days from now on, NotBefore 60 s back for slow clocks */
+	assert_int_equal(issue_span(d90, 0, 60, &res), 90 * DAY_US + MIN_US);
 	cc_issue_res_release(&res);
-	assert_int_equal(issue_span(d30, 0, &res), 30 * DAY_US);
+	assert_int_equal(issue_span(d30, 0, 60, &res), 30 * DAY_US + MIN_US);
 	cc_issue_res_release(&res);
-	/* MaxTTL caps; a larger one does not extend */
-	assert_int_equal(issue_span(d30, 3600, &res), 3600 * CC_USEC_PER_SEC);
+	/* MaxTTL caps the whole validity, backdating included (a tenth of a short TTL at
+	 * most); a larger one does not extend */
+	assert_int_equal(issue_span(d30, 3600, 60, &res), 3600 * CC_USEC_PER_SEC);
 	cc_issue_res_release(&res);
-	assert_int_equal(issue_span(d30, 400 * 86400, &res), 30 * DAY_US);
+	assert_int_equal(issue_span(d30, 300, 30, &res), 300 * CC_USEC_PER_SEC);
 	cc_issue_res_release(&res);
-	assert_int_equal(issue_span(d30, -5, &res), 30 * DAY_US);
+	assert_int_equal(issue_span(d30, 400 * 86400, 60, &res), 30 * DAY_US + MIN_US);
+	cc_issue_res_release(&res);
+	assert_int_equal(issue_span(d30, -5, 60, &res), 30 * DAY_US + MIN_US);
 	cc_issue_res_release(&res);
 	/* a CA with 5 days left: leaves end with it */
 	assert_int_equal(testossl_openssl(&out, "req", "-x509", "-newkey", "ec", "-pkeyopt",
@@ -302,7 +309,7 @@ static void test_local_ca__validity_and_max_ttl(void **state)
 					  "-out", cp, NULL),
 			 0);
 	shortca = testca_open(*state, "iss-short", cfg, NULL);
-	issue_span(shortca, 0, &res);
+	issue_span(shortca, 0, 60, &res);
 	free(out);
 	out = testossl_read(cp, NULL);
 	assert_int_equal(cc_cert_info_from_pem(out, strlen(out), &ci, &err), 0);

@@ -7,7 +7,10 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include "tests/unit/testdb.h"
+#include "libcc/profile.h"
+#include "libcc/repo.h"
 #include "libcc/seed.h"
 #include "libcc/mem.h"
 #include "libcc/time.h"
@@ -207,6 +210,46 @@ static void test_seed__statuses_match_expiry(void **state)
 			     "WHERE common_name LIKE '10.%'") >= 2);
 }
 
+/* the S/MIME profile permits emailProtection, and its certificates' versions carry it */
+static void test_seed__smime_profile_protects_email(void **state)
+{
+	struct testdb *t = TDB(state);
+	struct cc_seed_stats st;
+	struct cc_err err = CC_ERR_INIT;
+	struct cc_profile p = { 0 };
+	struct cc_dbres r = CC_DBRES_INIT;
+	json_t *e;
+	size_t i;
+	bool email = false;
+
+	seed(t, &st);
+	if (cc_repo_get(t->c, &cc_profile_entity, "prof-smime", &p, &err) < 0)
+		fail_msg("prof-smime: %s", err.msg);
+	assert_true(p.enabled);
+	json_array_foreach (p.allowed_ekus, i, e)
+		email |= !strcmp(json_string_value(e) ? json_string_value(e) : "",
+				 "emailProtection");
+	assert_true(email);
+	cc_obj_release(&cc_profile_entity, &p);
+	assert_ok(cc_db_exec(t->c,
+			     "SELECT v.pem_chain FROM certificate_versions v JOIN "
+			     "managed_certificates c ON c.id = v.certificate_id WHERE "
+			     "c.certificate_profile_id = 'prof-smime'",
+			     NULL, 0, &r, &err));
+	assert_true(r.nrows >= 1);
+	for (int row = 0; row < r.nrows; row++) {
+		BIO *b = BIO_new_mem_buf(cc_dbres_str(&r, row, 0), -1);
+		X509 *leaf = PEM_read_bio_X509(b, NULL, NULL, NULL);
+
+		assert_non_null(leaf);
+		assert_true(X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE);
+		assert_true(X509_get_extended_key_usage(leaf) & XKU_SMIME);
+		X509_free(leaf);
+		BIO_free(b);
+	}
+	cc_dbres_release(&r);
+}
+
 static void hex_lower(const unsigned char *d, size_t n, char *out)
 {
 	for (size_t i = 0; i < n; i++)
@@ -386,6 +429,7 @@ int main(void)
 		cmocka_unit_test_setup(test_seed__row_counts, testdb_reset),
 		cmocka_unit_test_setup(test_seed__twice_changes_nothing, testdb_reset),
 		cmocka_unit_test_setup(test_seed__statuses_match_expiry, testdb_reset),
+		cmocka_unit_test_setup(test_seed__smime_profile_protects_email, testdb_reset),
 		cmocka_unit_test_setup(test_seed__versions_are_real_certificates, testdb_reset),
 		cmocka_unit_test_setup(test_seed__compromised_is_revoked, testdb_reset),
 		cmocka_unit_test_setup(test_seed__references_and_history_hold, testdb_reset),

@@ -1,5 +1,7 @@
-/* testapi.c: in-process requests through api_handle against a temporary SQLite database */
+/* testapi.c: in-process requests through api_handle against a temporary SQLite database or
+ * PostgreSQL schema */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +47,41 @@ static const char *tables[] = {
 	"teams",
 };
 
-int testapi_setup_env(void **state, const char *const *env)
+int testapi_have_pg(void)
+{
+	const char *base = getenv("CERTCTL_TEST_PG_URL");
+
+	if (base && *base)
+		return 1;
+	fprintf(stderr, "note: CERTCTL_TEST_PG_URL is not set: PostgreSQL tests not run\n");
+	return 0;
+}
+
+/* a fresh schema in CERTCTL_TEST_PG_URL's database; the URL of a pool that works in it */
+static char *pg_schema_url(struct testapi *t, struct cc_err *err)
+{
+	const char *base = getenv("CERTCTL_TEST_PG_URL");
+	struct cc_db *boot = cc_db_open(base, 1, NULL, err);
+	struct cc_dbc *c;
+	char *sql;
+	int rc;
+
+	if (!boot)
+		return NULL;
+	t->schema = cc_xasprintf("a%d_%ld", (int)getpid(), random() % 1000000);
+	c = cc_db_get(boot, err);
+	sql = cc_xasprintf("CREATE SCHEMA %s", t->schema);
+	rc = c ? cc_db_exec_script(c, sql, err) : -1;
+	free(sql);
+	cc_db_put(boot, c);
+	cc_db_close(boot);
+	if (rc < 0)
+		return NULL;
+	return cc_xasprintf("%s%soptions=-csearch_path%%3D%s", base, strchr(base, '?') ? "&" : "?",
+			    t->schema);
+}
+
+static int setup(void **state, const char *const *env, bool pg)
 {
 	struct testapi *t = cc_xcalloc(1, sizeof(*t));
 	struct cc_err err = CC_ERR_INIT;
@@ -67,8 +103,8 @@ int testapi_setup_env(void **state, const char *const *env)
 		return -1;
 	}
 	cc_log_init(&t->log, getenv("TESTAPI_LOG") ? CC_LOG_DEBUG : CC_LOG_OFF, false);
-	url = cc_xasprintf("sqlite:%s/api.db", t->dir);
-	t->app.db = cc_db_open(url, 4, &t->log, &err);
+	url = pg ? pg_schema_url(t, &err) : cc_xasprintf("sqlite:%s/api.db", t->dir);
+	t->app.db = url ? cc_db_open(url, 4, &t->log, &err) : NULL;
 	free(url);
 	if (!t->app.db || cc_migrate_up(t->app.db, NULL, &err) < 0) {
 		fprintf(stderr, "testapi db: %s\n", err.msg);
@@ -94,9 +130,24 @@ int testapi_setup_env(void **state, const char *const *env)
 	return 0;
 }
 
+int testapi_setup_env(void **state, const char *const *env)
+{
+	return setup(state, env, false);
+}
+
+int testapi_setup_pg_env(void **state, const char *const *env)
+{
+	return setup(state, env, true);
+}
+
 int testapi_setup(void **state)
 {
 	return testapi_setup_env(state, NULL);
+}
+
+int testapi_setup_pg(void **state)
+{
+	return testapi_setup_pg_env(state, NULL);
 }
 
 static void clear_last(struct testapi *t)
@@ -124,6 +175,17 @@ int testapi_teardown(void **state)
 	api_ratelimit_free(t->app.rl);
 	api_auth_free(t->app.auth);
 	cc_strv_release(&t->app.cors_origins);
+	if (t->schema) {
+		struct cc_err err = CC_ERR_INIT;
+		struct cc_dbc *c = cc_db_get(t->app.db, &err);
+		char *sql = cc_xasprintf("DROP SCHEMA %s CASCADE", t->schema);
+
+		if (c)
+			cc_db_exec_script(c, sql, &err);
+		free(sql);
+		cc_db_put(t->app.db, c);
+		free(t->schema);
+	}
 	cc_db_close(t->app.db);
 	cc_cfg_release(&t->cfg);
 	cc_log_release(&t->log);

@@ -1,5 +1,5 @@
 /* testapi.h: drive the daemon's request pipeline (router, middleware, handlers) in-process
- * against a fresh SQLite database */
+ * against a fresh SQLite database (or a PostgreSQL schema) */
 #ifndef CC_TESTAPI_H
 #define CC_TESTAPI_H
 
@@ -21,6 +21,7 @@ struct testapi {
 	struct cc_cfg cfg;
 	struct cc_log log;
 	char *dir;
+	char *schema; /* PostgreSQL: the test's own schema, dropped at teardown */
 	/* the last response */
 	int status;
 	char *body; /* NUL-terminated; body_len bytes */
@@ -34,7 +35,20 @@ struct testapi {
  * NULL-terminated "NAME=value" strings through testapi_setup_env. */
 int testapi_setup(void **state);
 int testapi_setup_env(void **state, const char *const *env);
+/* the same on PostgreSQL (CERTCTL_TEST_PG_URL, a schema of its own); see TESTAPI_RUN */
+int testapi_setup_pg(void **state);
+int testapi_setup_pg_env(void **state, const char *const *env);
 int testapi_teardown(void **state);
+
+/* runs the tests once on SQLite and, when CERTCTL_TEST_PG_URL is set, once on PostgreSQL,
+ * with the group setups given; returns the number of failures. SQL in such tests must read
+ * the same on both engines */
+int testapi_have_pg(void);
+#define TESTAPI_RUN(name, tests, setup_sqlite, setup_pg)                                           \
+	(cmocka_run_group_tests_name(name " [sqlite]", tests, setup_sqlite, testapi_teardown) +    \
+	 (testapi_have_pg() ? cmocka_run_group_tests_name(name " [postgresql]", tests, setup_pg,   \
+							  testapi_teardown)                        \
+			    : 0))
 /* per-test: empties the tables */
 int testapi_reset(void **state);
 
