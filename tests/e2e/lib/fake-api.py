@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """fake-api.py PORT: an HTTP server that answers certctl's client with canned failures and
-odd bodies (t8102): the CLI must print one clear line and never crash on what it gets."""
+odd bodies (t8102): the CLI must print one clear line and never crash on what it gets; and a
+bulk revocation that runs as a job of three polls (t8107: the progress bar)."""
 import http.server
 import json
 import sys
 
 
 class H(http.server.BaseHTTPRequestHandler):
+    polls = 0  # GET /api/v1/jobs/job-bulk so far
+
     def log_message(self, *a):
         pass
 
@@ -41,6 +44,18 @@ class H(http.server.BaseHTTPRequestHandler):
                             "a string", None, {"id": "ok-1", "common_name": "\u00e9\x1b[2Jx" * 30}],
                    "total": "many"}
             return self.send(200, json.dumps(odd))
+        if p == "/api/v1/certificates/bulk-revoke" and self.command == "POST":
+            return self.send(202, json.dumps({"job_id": "job-bulk", "status": "Running"}))
+        if p == "/api/v1/jobs/job-bulk":
+            H.polls += 1
+            done = min(H.polls * 400, 1000)
+            job = {"id": "job-bulk", "type": "Revocation",
+                   "status": "Completed" if done == 1000 else "Running",
+                   "progress": {"done": done, "total": 1000}}
+            if done == 1000:
+                job["result"] = {"total_matched": 1000, "total_revoked": 1000,
+                                 "total_skipped": 0, "total_failed": 0}
+            return self.send(200, json.dumps(job))
         if p == "/api/v1/jobs":
             return self.send(200, json.dumps([{"id": "j1", "type": "Renewal", "status": "Failed"}]))
         if p == "/api/v1/agents":
