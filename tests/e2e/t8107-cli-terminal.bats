@@ -180,6 +180,18 @@ while True:
 	assert_failure 1
 }
 
+@test "the docs give the clients' default server as the code does" {
+	local def f
+	def=$(sed -nE 's/^CC_CFG\(server_url, "CERTCTL_SERVER_URL", URL, "([^"]+)".*/\1/p' \
+		"$E2E_TOP/libcc/config.def")
+	assert_equal "$def" http://localhost:8443
+	for f in README.md docs/mcp.md; do
+		grep -qF "\`$def\`" "$E2E_TOP/$f" || fail "$f does not give the default $def"
+		! grep -nE '(default|else)[^|]*`http://127\.0\.0\.1:8443`' "$E2E_TOP/$f" ||
+			fail "$f gives another default"
+	done
+}
+
 @test "the default server is http://localhost:8443" {
 	# a network namespace of its own: nothing else listens on its 8443, so the message and
 	# the connection are the CLI's default's, whatever runs on this machine
