@@ -321,3 +321,40 @@ only_rows() {
 	# filters combine (AND)
 	check '.owner_id == "o-alice" and .status == "Active"' --owner-id o-alice --status Active
 }
+
+@test "jobs cancel, discover dismiss and certs deploy, each on an item made for it" {
+	local job found
+	# a renewal queued now is Pending (or AwaitingCSR): cancel it, twice is a conflict
+	certctl certs renew mc-jenkins >/dev/null
+	job=$(certctl jobs list --certificate-id mc-jenkins -o json |
+		jq -r '[.data[] | select(.status == "Pending" or .status == "AwaitingCSR")][0].id')
+	[ "$job" != null ] || fail "no queued job for mc-jenkins"
+	run certctl jobs cancel "$job"
+	assert_success
+	assert_line --index 0 "job $job cancelled"
+	assert_equal "$(certctl jobs get "$job" -o json | jq -r .status)" Cancelled
+	run certctl jobs cancel "$job"
+	assert_failure 1
+	assert_output --partial 'conflict (HTTP 409)'
+
+	found=$(certctl discover list --status Unmanaged -q | head -1)
+	[ -n "$found" ] || fail "the demo fleet has no unmanaged discovered certificate"
+	run certctl discover dismiss "$found"
+	assert_success
+	assert_line --index 0 "discovered certificate $found dismissed"
+	assert_equal "$(certctl discover get "$found" -o json | jq -r .status)" Dismissed
+	run certctl discover list --status Dismissed -q
+	assert_line "$found"
+	run certctl discover list --status Unmanaged -q
+	refute_line "$found"
+
+	local before
+	before=$(db_q "SELECT count(*) FROM jobs WHERE type = 'Deployment' AND certificate_id = 'mc-api-prod'")
+	run certctl certs deploy mc-api-prod
+	assert_success
+	assert_line --index 0 'deployment queued for certificate mc-api-prod'
+	[ "$(db_q "SELECT count(*) FROM jobs WHERE type = 'Deployment' AND certificate_id = 'mc-api-prod'")" -gt "$before" ] ||
+		fail "no deployment job queued"
+	run certctl certs deploy no-such-cert
+	assert_failure 4
+}
