@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
-# t8107: the client's global options and what depends on the terminal — colours on a TTY
-# only (never with --no-color or NO_COLOR), progress bars on a TTY and nothing on a pipe
-# (import, --all, bulk-revoke), --timeout against a server that never answers,
-# --ca-cert/--insecure over HTTPS, the default server http://localhost:8443 and the key
-# from the credentials file
+# t8107: the client's global options and what depends on the terminal: table width and
+# colours on a TTY only (never with --no-color or NO_COLOR), progress bars on a TTY and
+# nothing on a pipe (import, --all, bulk-revoke), --timeout against a server that never
+# answers, --ca-cert/--insecure over HTTPS, the default server http://localhost:8443 and
+# the key from the credentials file
 
 load helpers
 
@@ -40,6 +40,21 @@ on_tty() {
 	run certctl certs list --status Expired
 	assert_success
 	[[ $output != *$'\033'* ]] || fail "colour on a pipe: $output"
+}
+
+@test "tables fit the terminal's width (its window size, not COLUMNS)" {
+	cli_serve
+	run script -qec "stty cols 70; COLUMNS=500 certctl certs list --per-page 30" /dev/null
+	assert_success
+	local l n=0
+	while IFS= read -r l; do
+		l=${l%$'\r'}
+		l=$(sed 's/\x1b\[[0-9;]*m//g' <<<"$l")
+		[ "$(printf '%s' "$l" | wc -m)" -le 70 ] || fail "wider than 70: '$l'"
+		n=$((n + 1))
+	done <<<"$output"
+	[ "$n" -ge 30 ] || fail "only $n lines: $output"
+	assert_output --partial '…'
 }
 
 # certificates for import: N self-signed leaves in one bundle
