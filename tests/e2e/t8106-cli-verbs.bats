@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # t8106: every verb of the configuration resources (issuers, targets, profiles, policies,
-# owners, teams, agent-groups) against a running serve in table and JSON mode, a filter
-# of each list, jobs approve/reject of a job gated by a profile, discover get/claim, and
-# every list filter of certs against the rows it returns
+# owners, teams, agent-groups) against a running serve in table and JSON mode with a filter
+# of each list; jobs approve/reject of a job gated by a profile, jobs cancel; discover
+# get/claim/dismiss; certs deploy; every list filter of certs (and of jobs, agents,
+# notifications, discover, audit) against the rows it returns
 
 load helpers
 
@@ -357,4 +358,33 @@ only_rows() {
 		fail "no deployment job queued"
 	run certctl certs deploy no-such-cert
 	assert_failure 4
+}
+
+@test "the other lists: jobs, agents, notifications, discover and audit filters return only matching rows" {
+	only_rows '.type == "Renewal"' jobs list --type Renewal
+	only_rows '.status == "Failed"' jobs list --status Failed
+	only_rows '.certificate_id == "mc-api-prod"' jobs list --certificate-id mc-api-prod
+	only_rows '.type == "Deployment" and .status == "Completed"' jobs list --type Deployment --status Completed
+	only_rows '.status == "Online"' agents list --status Online
+	only_rows '.os == "linux"' agents list --os linux
+	only_rows '.architecture == "arm64"' agents list --architecture arm64
+	only_rows '.channel == "Email"' notifications list --channel Email
+	only_rows '.status == "Dismissed"' discover list --status Dismissed
+	only_rows '.agent_id == "ag-web-prod"' discover list --agent-id ag-web-prod
+	only_rows '.agent_id == "ag-web-prod"' discover scans --agent-id ag-web-prod
+	certctl teams create --name audited -q >/dev/null
+	# the API audit row is written after the reply
+	has_post() { [ -n "$(certctl audit list --action api_post -q)" ]; }
+	wait_for 5 has_post || fail "no api_post audit event"
+	only_rows '.action == "api_post"' audit list --action api_post
+	only_rows '.resource_type == "certificate"' audit list --resource-type certificate
+	only_rows '.resource_id == "mc-api-prod"' audit list --resource-id mc-api-prod
+	# notifications get: details and the API's JSON
+	local n
+	n=$(certctl notifications list -q | head -1)
+	[ -n "$n" ] || fail "no notifications"
+	run certctl notifications get "$n"
+	assert_success
+	assert_line --index 0 --regexp "^ID: +$n\$"
+	same_json "/api/v1/notifications/$n" notifications get "$n"
 }
