@@ -163,7 +163,7 @@ while True:
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 		-keyout "$TEST_DIR/other.key" -out "$TEST_DIR/other.crt" -days 2 -subj /CN=other \
 		>/dev/null 2>&1 || fail "openssl"
-	_closefds_exec env CERTCTL_AUTH_SECRET=$CLI_KEY CERTCTL_TLS_CERT_PATH="$TEST_DIR/tls.crt" \
+	_closefds_exec env CERTCTL_AUTH_SECRET="$CLI_KEY" CERTCTL_TLS_CERT_PATH="$TEST_DIR/tls.crt" \
 		CERTCTL_TLS_KEY_PATH="$TEST_DIR/tls.key" certctl serve --port "$PORT" --no-scheduler \
 		</dev/null >"$TEST_DIR/serve.out" 2>"$TEST_DIR/serve.log" &
 	SERVE_PID=$!
