@@ -28,6 +28,15 @@ static void server_message(const struct cc_response *r, char *out, size_t size)
 	json_decref(j);
 }
 
+/* true when msg quotes an id ('x') other than id */
+static bool names_other(const char *msg, const char *id)
+{
+	const char *q = strchr(msg, '\'');
+	size_t n = strlen(id);
+
+	return q && strchr(q + 1, '\'') && !(!strncmp(q + 1, id, n) && q[n + 1] == '\'');
+}
+
 static int http_fail(struct cli *c, const struct cc_response *r)
 {
 	enum cc_errc code = cc_client_errc(r->status);
@@ -49,7 +58,10 @@ static int http_fail(struct cli *c, const struct cc_response *r)
 			   *msg ? ": " : "", msg);
 		break;
 	case 404:
-		if (c->id && c->noun)
+		/* the server may name another id that was not found (discover claim's CERT) */
+		if (names_other(msg, c->id ? c->id : ""))
+			cc_err_set(&err, code, "%s (HTTP 404)", msg);
+		else if (c->id && c->noun)
 			cc_err_set(&err, code, "%s '%s' not found (HTTP 404)", c->noun, c->id);
 		else
 			cc_err_set(&err, code, "not found (HTTP 404%s%s)", *msg ? ": " : "", msg);

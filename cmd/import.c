@@ -1,11 +1,13 @@
 /* import.c: `certctl import FILE...` — existing certificates into the inventory through
- * POST /api/v1/certificates/import, in batches, with progress on stderr and a summary */
+ * POST /api/v1/certificates/import, in batches, with a progress bar on a terminal and a
+ * summary */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cmd/client-opts.h"
 #include "cmd/import.h"
+#include "cmd/progress.h"
 #include "libcc/err.h"
 #include "libcc/banned.h"
 
@@ -41,8 +43,9 @@ const struct cc_cmd_info cmd_import_info = {
 		"status follows its dates. A certificate already in the inventory (same SHA-256\n"
 		"fingerprint) is skipped; a corrupt file or block is reported and skipped, the\n"
 		"others still import. Batches go to POST /api/v1/certificates/import, each\n"
-		"certificate in a transaction of its own. Progress goes to stderr for large\n"
-		"imports. Exits 0 when nothing failed, 1 when something did, 2 on usage errors.",
+		"certificate in a transaction of its own. A large import shows a progress bar\n"
+		"when stderr is a terminal. Exits 0 when nothing failed, 1 when something did, 2 "
+		"on usage errors.",
 	.opts = opts,
 	.subs = NULL,
 };
@@ -55,10 +58,8 @@ struct run {
 	struct imp_set set;
 	bool json, dry, quiet;
 	size_t batch;
-	/* progress on stderr */
-	bool progress, tty, color;
+	struct cc_progress bar; /* stderr, only on a terminal */
 	size_t total, sent;
-	int step;
 	char error[300]; /* a request that failed after others went through */
 };
 
@@ -78,28 +79,6 @@ static void count(const struct imp_set *set, int c[5])
 	memset(c, 0, 5 * sizeof(*c));
 	for (size_t i = 0; i < set->n; i++)
 		c[kind(set->v[i].status)]++;
-}
-
-static void progress(struct run *r, bool last)
-{
-	int c[5], step = r->total ? (int)(r->sent * 10 / r->total) : 10;
-
-	if (!r->progress)
-		return;
-	count(&r->set, c);
-	if (r->tty) {
-		fprintf(stderr,
-			"\r\033[Kimporting %zu/%zu: %d imported, %d skipped, %s%d failed%s%s",
-			r->sent, r->total, c[N_IMPORTED], c[N_SKIPPED],
-			r->color && c[N_FAILED] ? "\033[31m" : "", c[N_FAILED],
-			r->color && c[N_FAILED] ? "\033[0m" : "", last ? "\n" : "");
-	} else if (step > r->step || last) {
-		fprintf(stderr,
-			"certctl import: %zu/%zu sent (%d imported, %d skipped, %d failed)\n",
-			r->sent, r->total, c[N_IMPORTED], c[N_SKIPPED], c[N_FAILED]);
-	}
-	r->step = step;
-	fflush(stderr);
 }
 
 /* the request body of the next batch from item *next on; idx gets the items sent */
@@ -197,7 +176,7 @@ static int send_all(struct run *r)
 	}
 	for (size_t i = 0; i < r->set.n; i++)
 		r->total += !r->set.v[i].status;
-	r->progress = !r->quiet && r->total >= PROGRESS_MIN;
+	cc_progress_start(&r->bar, !r->quiet && isatty(2) && r->total >= PROGRESS_MIN, "importing");
 	while (next < r->set.n) {
 		json_t *body = batch_body(r, &next, idx, &n), *res = NULL;
 		int st;
@@ -223,8 +202,9 @@ static int send_all(struct run *r)
 		apply(r, res, idx, n);
 		json_decref(res);
 		r->sent += n;
-		progress(r, next >= r->set.n);
+		cc_progress_update(&r->bar, r->sent, r->total);
 	}
+	cc_progress_end(&r->bar);
 	free(idx);
 	cc_client_release(&cl);
 	return rc;
@@ -370,13 +350,11 @@ static int run(struct cc_ctx *ctx, const struct cc_optv *ov, bool json)
 		.json = json,
 		.dry = cc_opt_isset(ctx->cmd, ov, "dry-run"),
 		.quiet = cc_opt_isset(ctx->cmd, ov, "quiet"),
-		.tty = isatty(2),
 	};
 	int rc, c[5];
 
 	if ((rc = check_opts(&r)))
 		return rc;
-	r.color = r.tty && !ctx->cfg.no_color && !cc_opt_isset(ctx->cmd, ov, "no-color");
 	if (cc_opt_isset(ctx->cmd, ov, "no-color"))
 		ctx->color = false;
 	imp_read_paths(&ov->pos, &r.set);

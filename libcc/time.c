@@ -229,7 +229,10 @@ const char *cc_time_human(int64_t us, int64_t now, char out[CC_TIME_BUFSZ])
 		return out;
 	}
 	if (a < 60) {
-		snprintf(out, CC_TIME_BUFSZ, d < 0 ? "just now" : "in a moment");
+		/* under a second ahead is the same instant seen from a clock a little behind
+		 * (a row the server wrote after the client read its clock) */
+		snprintf(out, CC_TIME_BUFSZ,
+			 us - now < CC_USEC_PER_SEC ? "just now" : "in a moment");
 		return out;
 	} else if (a < 3600) {
 		n = a / 60, unit = "minute";

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # t8105: certctl shell through a pty (tmux): commands without "certctl", tab completion of
-# commands, verbs and live ids, persistent history, the exit status in the prompt; colours
-# only on a terminal and never with NO_COLOR; commands from a pipe
+# commands, verbs, options, option values and live ids, persistent history, the exit status
+# in the prompt; colours only on a terminal and never with NO_COLOR; commands from a pipe
 
 load helpers
 
@@ -56,6 +56,33 @@ start_shell() {
 	start_shell
 	t keys sh Up Up Up # exit, certs get nope, then this
 	t wait sh '^certctl> certs get mc-api-prod' 5
+	t keys sh C-u
+	t keys sh -l 'quit'
+	t keys sh Enter
+}
+
+@test "tab completion of options and their values" {
+	start_shell
+	t keys sh -l 'certs list --st'
+	t keys sh Tab
+	t wait sh '^certctl> certs list --status *$' 5
+	t keys sh -l 'Expired --format j'
+	t keys sh Tab
+	t wait sh '^certctl> certs list --status Expired --format json *$' 5
+	t keys sh -l -- '--issuer-id iss-lo'
+	t keys sh Tab
+	t wait sh '^certctl> certs list --status Expired --format json --issuer-id iss-local *$' 5
+	t keys sh Enter
+	t wait sh '^\{"data":' 5
+	t keys sh C-u
+	# two candidates: a second Tab lists both
+	t keys sh -l 'certs list --expires-'
+	t keys sh Tab Tab
+	t wait sh 'expires-after +--expires-before|--expires-after +--expires-before' 5
+	t keys sh C-u
+	t keys sh -l 'jobs reject x --rea'
+	t keys sh Tab
+	t wait sh '^certctl> jobs reject x --reason *$' 5
 	t keys sh C-u
 	t keys sh -l 'quit'
 	t keys sh Enter

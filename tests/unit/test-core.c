@@ -94,6 +94,10 @@ static void test_core__time_human(void **state)
 	assert_string_equal(cc_time_human(now - 3 * 3600 * CC_USEC_PER_SEC, now, out),
 			    "3 hours ago");
 	assert_string_equal(cc_time_human(0, now, out), "-");
+	/* written by the server a moment after the client read its clock */
+	assert_string_equal(cc_time_human(now + CC_USEC_PER_SEC / 2, now, out), "just now");
+	assert_string_equal(cc_time_human(now - 30 * CC_USEC_PER_SEC, now, out), "just now");
+	assert_string_equal(cc_time_human(now + 30 * CC_USEC_PER_SEC, now, out), "in a moment");
 }
 
 static void test_core__buf(void **state)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """fake-api.py PORT [RECORD]: an HTTP server that answers certctl's client with canned
 failures and odd bodies (t8102): the CLI must print one clear line and never crash on what
-it gets. With RECORD, each request's "METHOD path body" line is appended to that file, so a
+it gets; a bulk revocation that runs as a job of three polls (t8107: the progress bar), or a
+dry run. With RECORD, each request's "METHOD path body" line is appended to that file, so a
 test can check what the CLI sent (t7010)."""
 import http.server
 import json
@@ -11,6 +12,8 @@ RECORD = sys.argv[2] if len(sys.argv) > 2 else None
 
 
 class H(http.server.BaseHTTPRequestHandler):
+    polls = 0  # GET /api/v1/jobs/job-bulk so far
+
     def log_message(self, *a):
         pass
 
@@ -50,10 +53,22 @@ class H(http.server.BaseHTTPRequestHandler):
                             "a string", None, {"id": "ok-1", "common_name": "\u00e9\x1b[2Jx" * 30}],
                    "total": "many"}
             return self.send(200, json.dumps(odd))
-        if p == "/api/v1/certificates/bulk-revoke":
+        if p == "/api/v1/certificates/bulk-revoke" and '"dry_run":true' in body.replace(" ", ""):
             return self.send(200, json.dumps({"total_matched": 0, "would_revoke_count": 0,
                                               "would_skip_count": 0, "would_revoke": [],
                                               "would_skip": [], "not_found": []}))
+        if p == "/api/v1/certificates/bulk-revoke" and self.command == "POST":
+            return self.send(202, json.dumps({"job_id": "job-bulk", "status": "Running"}))
+        if p == "/api/v1/jobs/job-bulk":
+            H.polls += 1
+            done = min(H.polls * 400, 1000)
+            job = {"id": "job-bulk", "type": "Revocation",
+                   "status": "Completed" if done == 1000 else "Running",
+                   "progress": {"done": done, "total": 1000}}
+            if done == 1000:
+                job["result"] = {"total_matched": 1000, "total_revoked": 1000,
+                                 "total_skipped": 0, "total_failed": 0}
+            return self.send(200, json.dumps(job))
         if p == "/api/v1/jobs":
             return self.send(200, json.dumps([{"id": "j1", "type": "Renewal", "status": "Failed"}]))
         if p == "/api/v1/agents":
