@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # t8003: the tools of certctl mcp against certctl v2.1's (tests/e2e/lib/mcp-tools-v21.md, a
 # copy of shared/reference/mcp-tools.md): for every v2.1 tool the same REST call and every
-# input, required where v2.1 requires it, the deviations of docs/compat.md and no others;
-# the annotation rule over every tool as tools/list sends it; the revocation reasons
+# input, of the type v2.1 states, required where v2.1 requires it, the deviations of
+# docs/compat.md and no others; the annotation rule over every tool as tools/list sends
+# it; the revocation reasons
 
 load helpers
 
@@ -51,12 +52,17 @@ mutate() {
 	assert_equal "$(ref_tool certctl_ocsp_check)" \
 		'["GET","/api/v1/ocsp/{issuer_id}/{serial}",{"issuer_id":true,"serial":true}]'
 	assert_equal "$(ref_tool certctl_health)" '["GET","/health",{}]'
+	# and the types it states
+	run jq -c 'select(.name == "certctl_update_profile") | .types' "$TEST_DIR/ref.jsonl"
+	assert_output '{"max_ttl_seconds":"int","allowed_ekus":"[string]","required_san_patterns":"[string]","allow_short_lived":"bool","enabled":"bool"}'
+	run jq -c 'select(.name == "certctl_create_certificate") | .types' "$TEST_DIR/ref.jsonl"
+	assert_output '{"sans":"[string]","target_ids":"[string]","tags":"{string:string}"}'
 	# every Input cell is read: inputs in all, R at least once per required-id tool
 	[ "$(jq -s '[.[] | select(.args.id == true)] | length' "$TEST_DIR/ref.jsonl")" -ge 40 ] ||
 		fail "too few tools with a required id: the parser lost some"
 }
 
-@test "every tool of v2.1: same REST call, every input, required ones too, only documented deviations" {
+@test "every tool of v2.1: same REST call, every input, its type, required ones too, only documented deviations" {
 	run "$E2E_PYTHON" "$CHECK" inputs "$REF" "$TEST_DIR/tools.json" "$COMPAT"
 	[ "$status" = 0 ] || fail "the tools differ from v2.1:
 $output"
@@ -75,6 +81,12 @@ $output"
 	mutate '(.[] | select(.name == "certctl_create_certificate") | .inputSchema.required) |= . - ["renewal_policy_id"]'
 	run "$E2E_PYTHON" "$CHECK" inputs "$REF" "$TEST_DIR/mutated.json" "$COMPAT"
 	assert_output --partial "('certctl_create_certificate', 'renewal_policy_id', 'required') no longer happens"
+	mutate '(.[] | select(.name == "certctl_create_profile") | .inputSchema.properties.allowed_ekus.items.type) = "integer"'
+	run "$E2E_PYTHON" "$CHECK" inputs "$REF" "$TEST_DIR/mutated.json" "$COMPAT"
+	assert_output --partial "certctl_create_profile: input allowed_ekus is [string] in v2.1"
+	mutate '(.[] | select(.name == "certctl_expiration_timeline") | .inputSchema.properties.days.type) = "string"'
+	run "$E2E_PYTHON" "$CHECK" inputs "$REF" "$TEST_DIR/mutated.json" "$COMPAT"
+	assert_output --partial "certctl_expiration_timeline: input days is int in v2.1"
 	mutate '(.[] | select(.name == "certctl_get_job")) |= (.method = "POST")'
 	run "$E2E_PYTHON" "$CHECK" inputs "$REF" "$TEST_DIR/mutated.json" "$COMPAT"
 	assert_output --partial "certctl_get_job: calls POST /api/v1/jobs/{id}"

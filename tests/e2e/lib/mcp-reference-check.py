@@ -4,10 +4,13 @@ shared/reference/mcp-tools.md) against `certctl mcp --list-tools --format json`,
 t8003-mcp-contract.bats.
 
   mcp-reference-check.py parse REF           one JSON object per line, per v2.1 tool:
-                                             {name, method, path, args: {arg: required}}
+                                             {name, method, path, args: {arg: required},
+                                             types: {arg: JSON Schema type where stated}}
   mcp-reference-check.py inputs REF TOOLS COMPAT
                                              every v2.1 tool exists with the same REST call
-                                             (method, path) and every input of v2.1; an input
+                                             (method, path) and every input of v2.1, of the
+                                             type v2.1 states (int, bool, [string],
+                                             {string:string}); an input
                                              required on one side only, or missing here, must
                                              be in DEVIATIONS and named in the MCP section of
                                              COMPAT (docs/compat.md); prints each mismatch,
@@ -20,9 +23,9 @@ t8003-mcp-contract.bats.
                                              prints each mismatch, exits 1 if any
 
 The Input column reads: `a` R, `b` o, `c`, `d` (o) (a flag after a list applies to the
-whole list), ListParams (page, per_page), GetByID (id R), Timeline (days), Empty, and
-"same fields o" (the create tool's inputs but id, optional). Other parentheses are
-comments.
+whole list; a type after the flag, to the same names), ListParams (page, per_page, int),
+GetByID (id R), Timeline (days, int), Empty, and "same fields o" (the create tool's inputs
+but id, optional, same types). Other parentheses are comments.
 """
 import json
 import re
@@ -42,22 +45,31 @@ DEVIATIONS = {
 # POSTs that change nothing: the PKCS#12 password travels in a body, not in a URL
 READ_ONLY_POSTS = {"certctl_export_certificate_pkcs12"}
 
-SHORTHANDS = {
-    "ListParams": {"page": False, "per_page": False},
-    "GetByID": {"id": True},
-    "Timeline": {"days": False},
-    "Empty": {},
+SHORTHANDS = {  # inputs (required) and types
+    "ListParams": ({"page": False, "per_page": False}, {"page": "int", "per_page": "int"}),
+    "GetByID": ({"id": True}, {}),
+    "Timeline": ({"days": False}, {"days": "int"}),
+    "Empty": ({}, {}),
 }
 
-TOKEN = re.compile(r"`([a-z_0-9]+)`|\b(R|o)\b|\b(ListParams|GetByID|Timeline|Empty)\b|(same fields)")
+TOKEN = re.compile(r"`([a-z_0-9]+)`|\b(R|o)\b|\b(ListParams|GetByID|Timeline|Empty)\b|(same fields)"
+                   r"|(\[string\]|\{string:string\}|\bint\b|\bbool\b)")
+
+# a type of the reference → what the inputSchema property must hold
+TYPES = {
+    "int": {"type": "integer"},
+    "bool": {"type": "boolean"},
+    "[string]": {"type": "array", "items": {"type": "string"}},
+    "{string:string}": {"type": "object", "additionalProperties": {"type": "string"}},
+}
 
 
 def parse_input(cell, tools, name):
     cell = cell.replace("(o)", " o ")
     cell = re.sub(r"\([^)]*\)", " ", cell)  # comments: (hex), (any), (`id` = agent id)...
-    args, pending = {}, []
+    args, types, pending, flagged = {}, {}, [], []
     for m in TOKEN.finditer(cell):
-        arg, flag, short, same = m.groups()
+        arg, flag, short, same, typ = m.groups()
         if arg:
             pending.append(arg)
         elif flag:
@@ -65,15 +77,21 @@ def parse_input(cell, tools, name):
                 raise ValueError(f"{name}: flag {flag} without an input in {cell!r}")
             for a in pending:
                 args[a] = flag == "R"
-            pending = []
+            flagged, pending = pending, []
+        elif typ:
+            if pending or not flagged:
+                raise ValueError(f"{name}: type {typ} not after a flag in {cell!r}")
+            types.update((a, typ) for a in flagged)
         elif short:
-            args.update(SHORTHANDS[short])
-        else:  # "same fields": those of the create tool, all optional
-            create = tools[name.replace("_update_", "_create_")]["args"]
-            pending.extend(a for a in create if a != "id")
+            args.update(SHORTHANDS[short][0])
+            types.update(SHORTHANDS[short][1])
+        else:  # "same fields": those of the create tool, all optional, same types
+            create = tools[name.replace("_update_", "_create_")]
+            pending.extend(a for a in create["args"] if a != "id")
+            types.update(create["types"])
     if pending:
         raise ValueError(f"{name}: no R/o for {pending} in {cell!r}")
-    return args
+    return args, types
 
 
 def parse(ref):
@@ -95,7 +113,7 @@ def parse(ref):
             if not m:
                 raise ValueError(f"{name}: cannot read the REST call {row['REST call']!r}")
             tools[name] = {"name": name, "method": m.group(1), "path": m.group(2)}
-            tools[name]["args"] = parse_input(row["Input"], tools, name)
+            tools[name]["args"], tools[name]["types"] = parse_input(row["Input"], tools, name)
     return tools
 
 
@@ -133,6 +151,10 @@ def inputs(ref, tools_json, compat):
                 else:
                     bad.append(f"{name}: input {arg} of v2.1 missing")
                 continue
+            want = TYPES.get(r["types"].get(arg), {})
+            got = {k: props[arg].get(k) for k in want}
+            if got != want:
+                bad.append(f"{name}: input {arg} is {r['types'][arg]} in v2.1, here {got}")
             if r_req and arg not in req:
                 bad.append(f"{name}: input {arg} is required in v2.1, optional here")
             elif not r_req and arg in req:
