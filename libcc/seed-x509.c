@@ -1,5 +1,6 @@
 /* seed-x509.c: the demo CA and its leaves, signed at seed time with OpenSSL 3 EVP/X509 */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdbool.h>
@@ -50,7 +51,8 @@ static int add_name(X509_NAME *n, const char *org, const char *cn)
 					  0);
 }
 
-/* 16 random bytes, first one in 0x10..0x7f: positive and always 32 hex digits */
+/* 16 random bytes, first one in 0x10..0x7f: positive and always 32 hex digits, in lower
+ * case as issued serials are stored (OCSP and revocation look-ups compare them as text) */
 static int set_serial(X509 *x, char out[64])
 {
 	unsigned char b[16];
@@ -65,6 +67,8 @@ static int set_serial(X509 *x, char out[64])
 	hex = bn ? BN_bn2hex(bn) : NULL;
 	if (hex && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x))) {
 		snprintf(out, 64, "%s", hex);
+		for (char *p = out; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
 		ok = 1;
 	}
 	OPENSSL_free(hex);

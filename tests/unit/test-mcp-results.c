@@ -46,13 +46,15 @@ static void test_mcp_results__json(void **state)
 	testmcp_release(&t);
 
 	/* older protocol versions have no structuredContent */
-	testmcp_init(&t, "2025-03-26");
-	t.reply = body;
-	r = testmcp_call(&t, "certctl_get_certificate", "{\"id\":\"mc-1\"}");
-	assert_string_equal(testmcp_text(r, 0), body);
-	assert_null(json_object_get(result_of(r), "structuredContent"));
-	json_decref(r);
-	testmcp_release(&t);
+	for (int v = 0; v < 2; v++) {
+		testmcp_init(&t, v ? "2024-11-05" : "2025-03-26");
+		t.reply = body;
+		r = testmcp_call(&t, "certctl_get_certificate", "{\"id\":\"mc-1\"}");
+		assert_string_equal(testmcp_text(r, 0), body);
+		assert_null(json_object_get(result_of(r), "structuredContent"));
+		json_decref(r);
+		testmcp_release(&t);
+	}
 }
 
 static void test_mcp_results__empty_and_text(void **state)

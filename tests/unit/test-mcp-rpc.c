@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "tests/unit/testmcp.h"
 #include "libcc/mem.h"
+#include "version.h"
 
 #define REQ(id, method, params)                                                                    \
 	"{\"jsonrpc\":\"2.0\",\"id\":" id ",\"method\":\"" method "\"" params "}"
@@ -36,7 +37,8 @@ static void test_mcp_rpc__initialize_negotiates(void **state)
 				    cases[i][1]);
 		json_t *info = json_object_get(res, "serverInfo");
 		assert_string_equal(json_string_value(json_object_get(info, "name")), "certctl");
-		assert_non_null(json_string_value(json_object_get(info, "version")));
+		assert_string_equal(json_string_value(json_object_get(info, "version")),
+				    CC_VERSION);
 		assert_non_null(json_object_get(json_object_get(res, "capabilities"), "tools"));
 		json_decref(r);
 		/* a second initialize is refused */
@@ -168,16 +170,22 @@ static void test_mcp_rpc__batches(void **state)
 
 	(void)state;
 	/* answered element by element under the versions that have batches */
-	testmcp_init(&t, "2025-03-26");
-	r = testmcp_send(&t, batch);
-	assert_true(json_is_array(r));
-	assert_int_equal(json_array_size(r), 4);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(r, 0), "id")), 1);
-	assert_non_null(json_object_get(json_object_get(json_array_get(r, 1), "result"), "tools"));
-	testmcp_assert_error(json_incref(json_array_get(r, 2)), MCP_INVALID_REQUEST, "object");
-	testmcp_assert_error(json_incref(json_array_get(r, 3)), MCP_INVALID_REQUEST, "batch");
-	json_decref(r);
-	testmcp_release(&t);
+	for (int v = 0; v < 2; v++) {
+		testmcp_init(&t, v ? "2024-11-05" : "2025-03-26");
+		r = testmcp_send(&t, batch);
+		assert_true(json_is_array(r));
+		assert_int_equal(json_array_size(r), 4);
+		assert_int_equal(json_integer_value(json_object_get(json_array_get(r, 0), "id")),
+				 1);
+		assert_non_null(
+			json_object_get(json_object_get(json_array_get(r, 1), "result"), "tools"));
+		testmcp_assert_error(json_incref(json_array_get(r, 2)), MCP_INVALID_REQUEST,
+				     "object");
+		testmcp_assert_error(json_incref(json_array_get(r, 3)), MCP_INVALID_REQUEST,
+				     "batch");
+		json_decref(r);
+		testmcp_release(&t);
+	}
 	/* refused as a whole under 2025-06-18, which removed them */
 	testmcp_init(&t, "2025-06-18");
 	testmcp_assert_error(testmcp_send(&t, batch), MCP_INVALID_REQUEST, "2025-06-18");
