@@ -192,6 +192,7 @@ static int run(struct cc_ctx *ctx, const struct cc_optv *ov)
 	so.tls_cert_path = cc_cfg_str(&ctx->cfg, CC_CFG_tls_cert_path);
 	so.tls_key_path = cc_cfg_str(&ctx->cfg, CC_CFG_tls_key_path);
 	so.threads = cpus > 0 ? (unsigned)cpus : 2;
+	app.starting = true;
 	srv = cc_server_start(&so, &app, &err);
 	if (!srv) {
 		rc = cc_cmd_fail(ctx, &err);
@@ -203,6 +204,7 @@ static int run(struct cc_ctx *ctx, const struct cc_optv *ov)
 			 : cc_server_url(srv));
 	if ((rc = bootstrap_key(ctx, &app, cc_server_url(srv), report ? report : stdout)))
 		goto out;
+	app.starting = false;
 	rc = 1;
 	cc_log_kv(&ctx->log, CC_LOG_INFO, "certctl serve listening", "url", cc_server_url(srv),
 		  "database", cc_db_describe(db), "engine", cc_db_engine_name(cc_db_engine_of(db)),

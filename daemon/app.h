@@ -36,6 +36,10 @@ struct api_app {
 	struct api_crl_cache *crl;    /* signed CRLs per issuer */
 	struct api_ocsp_cache *ocsp;  /* signed OCSP answers per serial */
 	struct api_bulk *bulk;	      /* the bulk revocation worker; NULL: runs inline */
+	/* set between listening and the end of start-up (the first key and its credentials
+	 * file, the public URL): requests then get 503, so whoever sees /health answer 200
+	 * finds both in place */
+	_Atomic bool starting;
 };
 
 #endif

@@ -75,12 +75,16 @@ static void route(struct api_req *rq, struct api_resp *rs)
 void api_handle(struct api_req *rq, struct api_resp *rs)
 {
 	int64_t latency;
+	bool starting = rq->app->starting;
 
 	rq->start_ms = cc_time_mono_ms();
 	snprintf(rq->actor, sizeof(rq->actor), "anonymous");
 	rs->status = 500;
 	request_id(rq, rs);
-	if (rq->body_too_big) {
+	if (starting) {
+		api_header(rs, "Retry-After", "1");
+		api_reply_error(rs, rq, 503, "certctl serve is starting; retry in a moment");
+	} else if (rq->body_too_big) {
 		api_reply_error(rs, rq, 413,
 				"request body larger than %zu bytes (CERTCTL_MAX_BODY_SIZE)",
 				rq->app->max_body);
@@ -95,7 +99,8 @@ void api_handle(struct api_req *rq, struct api_resp *rs)
 		rq->c = NULL;
 	}
 	latency = cc_time_mono_ms() - rq->start_ms;
-	if (!rq->route || !(rq->route->flags & R_NOAUDIT))
+	/* a refusal while starting is not an API call; there is no route to judge it by */
+	if (!starting && (!rq->route || !(rq->route->flags & R_NOAUDIT)))
 		api_audit_record(rq, rs, latency);
 	access_log(rq, rs, latency);
 }

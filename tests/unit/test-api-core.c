@@ -20,6 +20,20 @@ static void test_api_core__health_is_public(void **state)
 	assert_non_null(testapi_header(t, "X-Request-ID"));
 }
 
+/* until start-up is over (first key written, public URL known) every request gets 503 */
+static void test_api_core__503_while_starting(void **state)
+{
+	struct testapi *t = TAPI(state);
+
+	t->app.starting = true;
+	assert_int_equal(testapi_call(t, "GET", "/health", NULL, ""), 503);
+	assert_string_equal(testapi_header(t, "Retry-After"), "1");
+	assert_non_null(strstr(t->body, "starting"));
+	assert_int_equal(testapi_call(t, "GET", "/api/v1/teams", NULL, NULL), 503);
+	t->app.starting = false;
+	assert_int_equal(testapi_call(t, "GET", "/health", NULL, ""), 200);
+}
+
 static void test_api_core__auth_required(void **state)
 {
 	struct testapi *t = TAPI(state);
@@ -139,6 +153,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_api_core__health_is_public, testapi_reset),
+		cmocka_unit_test_setup(test_api_core__503_while_starting, testapi_reset),
 		cmocka_unit_test_setup(test_api_core__auth_required, testapi_reset),
 		cmocka_unit_test_setup(test_api_core__router_404_405, testapi_reset),
 		cmocka_unit_test_setup(test_api_core__request_id_echoed, testapi_reset),
