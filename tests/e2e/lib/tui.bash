@@ -9,6 +9,8 @@
 # tui_screen: the visible screen; tui_history: scrollback (after the program exited)
 # tui_resize COLSxROWS; tui_alive: the program still runs; tui_exited: wait for its end;
 # tui_stop (in teardown)
+# tui_script [ARGS...]: certctl tui ARGS without a terminal, on the CERTCTL_TUI_SCRIPT in
+#   $TEST_DIR/script, at ${LINES:-24} x ${COLUMNS:-80}
 
 TUI_SOCK=certctl-e2e-${BATS_ROOT_PID:-$$}-${BATS_TEST_NUMBER:-0}
 
@@ -31,6 +33,12 @@ tui_start() {
 			"$(printf '%q ' sh -c 'rc=0; "$@" || rc=$?; echo "$rc" >"$TUI_STATUS_FILE"' \
 				sh "$CERTCTL_BIN_DIR/certctl" tui "$@")"
 	)
+}
+
+tui_script() {
+	CERTCTL_TUI_SCRIPT=$TEST_DIR/script LINES=${LINES:-24} COLUMNS=${COLUMNS:-80} \
+		CERTCTL_SERVER_URL=http://127.0.0.1:$PORT CERTCTL_API_KEY=$API_KEY \
+		certctl tui "$@" </dev/null
 }
 
 tui_keys() { _tmux send-keys -t tui "$@"; }
