@@ -90,3 +90,107 @@ select_script() {
 	assert_success
 	[ "$(grep -c ' o-eve$' "$TEST_DIR/after")" -gt 3 ] # o-eve owned others before
 }
+
+# index_of PATH ID: the position of ID in the list PATH (the order a choice field shows)
+index_of() {
+	api GET "$1"
+	jq '[.data[].id] | index("'"$2"'")' <<<"$HTTP_BODY"
+}
+
+# rights N: script lines pressing Right N times
+rights() {
+	local i
+	for ((i = 0; i < $1; i++)); do printf 'key Right\n'; done
+}
+
+@test "issuers: the create wizard (type, then its fields) and t test the connection" {
+	cat >"$TEST_DIR/script" <<EOS
+key :
+type issuers
+key Enter n
+type lab-vault
+key Tab V
+save-screen $TEST_DIR/step1
+key Enter
+save-screen $TEST_DIR/step2
+type http://127.0.0.1:8200
+key Tab
+type pki_int
+key Tab
+type web-servers
+key Tab
+type s.secret-token
+key Enter
+save-screen $TEST_DIR/saved
+key /
+type lab-vault
+key Enter t
+save-screen $TEST_DIR/tested
+EOS
+	LINES=30 COLUMNS=100 run tui_script
+	assert_success
+	run cat "$TEST_DIR/step1"
+	assert_output --partial 'New issuer — step 1 of 2'
+	assert_output --partial 'Type* ‹ VaultPKI ›'
+	run cat "$TEST_DIR/step2"
+	assert_output --partial 'New issuer VaultPKI — step 2 of 2: lab-vault'
+	assert_output --partial 'Vault address*'
+	run cat "$TEST_DIR/saved"
+	assert_output --regexp 'lab-vault +VaultPKI +yes +untested'
+	api GET '/api/v1/issuers?per_page=500'
+	jq '.data[] | select(.name == "lab-vault")' <<<"$HTTP_BODY" >"$TEST_DIR/iss.json"
+	assert_equal "$(jq -r '[.type, .config.address, .config.mount, .config.role] | join(" ")' \
+		"$TEST_DIR/iss.json")" 'VaultPKI http://127.0.0.1:8200 pki_int web-servers'
+	# the token went to the server (it redacts it in answers)
+	assert_equal "$(jq -r .config.token "$TEST_DIR/iss.json")" '********'
+	run cat "$TEST_DIR/tested"
+	assert_output --partial 'test: connection_successful'
+	api GET "/api/v1/issuers/$(jq -r .id "$TEST_DIR/iss.json")"
+	assert_equal "$(jq -r .test_status <<<"$HTTP_BODY")" success
+	[ "$(jq -r .last_tested_at <<<"$HTTP_BODY")" != null ]
+}
+
+@test "targets: the create wizard with the agent from a list, per-type fields, t test" {
+	local online offline
+	online=$(index_of '/api/v1/agents?per_page=500' ag-edge-01)
+	offline=$(index_of '/api/v1/agents?per_page=500' ag-mac-dev)
+	{
+		printf 'key :\ntype targets\nkey Enter n\ntype edge-haproxy\nkey Tab H Tab\n'
+		rights "$online"
+		printf 'save-screen %s\nkey Enter\nsave-screen %s\n' "$TEST_DIR/step1" "$TEST_DIR/step2"
+		printf 'type /etc/haproxy/certs/edge.pem\nkey Tab\ntype haproxy -c -f /etc/haproxy/haproxy.cfg\nkey Enter\n'
+		# a second one on an offline agent: its test fails
+		printf 'key n\ntype dev-nginx\nkey Tab N Tab\n'
+		rights "$offline"
+		printf 'key Enter\ntype /srv/dev.crt\nkey Tab\ntype /srv/dev.key\nkey Enter\n'
+		printf 'save-screen %s\n' "$TEST_DIR/saved"
+		printf 'key /\ntype edge-haproxy\nkey Enter t\nsave-screen %s\nkey Esc /\n' "$TEST_DIR/t1"
+		printf 'type dev-nginx\nkey Enter t\nsave-screen %s\n' "$TEST_DIR/t2"
+	} >"$TEST_DIR/script"
+	LINES=30 COLUMNS=100 run tui_script
+	assert_success
+	run cat "$TEST_DIR/step1"
+	assert_output --regexp 'Type\* +‹ HAProxy ›'
+	assert_output --regexp 'Agent\* +‹ ag-edge-01 \(edge-01\) ›'
+	run cat "$TEST_DIR/step2"
+	assert_output --partial 'New target HAProxy — step 2 of 2: edge-haproxy'
+	assert_output --partial 'Combined PEM file*'
+	run cat "$TEST_DIR/saved"
+	assert_output --regexp 'edge-haproxy +HAProxy +ag-edge-01'
+	assert_output --regexp 'dev-nginx +NGINX +ag-mac-dev'
+	api GET '/api/v1/targets?per_page=500'
+	assert_equal "$(jq -c '.data[] | select(.name == "edge-haproxy") | [.type, .agent_id, .config]' \
+		<<<"$HTTP_BODY")" \
+		'["HAProxy","ag-edge-01",{"pem_path":"/etc/haproxy/certs/edge.pem","validate_command":"haproxy -c -f /etc/haproxy/haproxy.cfg"}]'
+	# (the server redacts config values named like a key in its answers)
+	assert_equal "$(jq -c '.data[] | select(.name == "dev-nginx") | [.type, .agent_id, .config]' \
+		<<<"$HTTP_BODY")" '["NGINX","ag-mac-dev",{"cert_path":"/srv/dev.crt","key_path":"********"}]'
+	run cat "$TEST_DIR/t1"
+	assert_output --partial 'test: success: Agent is online and reachable'
+	run cat "$TEST_DIR/t2"
+	assert_output --regexp 'test: failed: '
+	api GET '/api/v1/targets?per_page=500'
+	assert_equal "$(jq -r '[.data[] | select(.name == "edge-haproxy" or .name == "dev-nginx") |
+		"\(.name)=\(.test_status)"] | sort | join(" ")' <<<"$HTTP_BODY")" \
+		'dev-nginx=failed edge-haproxy=success'
+}
