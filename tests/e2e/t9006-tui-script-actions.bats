@@ -194,3 +194,206 @@ EOS
 		"\(.name)=\(.test_status)"] | sort | join(" ")' <<<"$HTTP_BODY")" \
 		'dev-nginx=failed edge-haproxy=success'
 }
+
+# on SCREEN [NAME]: runs the script from stdin on SCREEN, after a search for NAME (its row is
+# then the current one); the screen at the end is in $TEST_DIR/end
+on() {
+	{
+		printf 'key :\ntype %s\nkey Enter\n' "$1"
+		[ -z "${2:-}" ] || printf 'key /\ntype %s\nkey Enter\n' "$2"
+		cat
+		printf 'save-screen %s\n' "$TEST_DIR/end"
+	} >"$TEST_DIR/script"
+	LINES=30 COLUMNS=120 run tui_script
+	assert_success
+}
+
+# item COLLECTION NAME: the object of COLLECTION (/api/v1/teams) named NAME, compact
+item() {
+	api GET "$1?per_page=500"
+	jq -c '.data[] | select(.name == "'"$2"'")' <<<"$HTTP_BODY"
+}
+
+@test "teams and owners: n creates, e edits, d deletes — the server after each" {
+	on teams <<EOS
+key n
+type QA crew
+key Tab
+type release testing
+key Enter
+EOS
+	run item /api/v1/teams 'QA crew'
+	assert_equal "$(jq -r .description <<<"$output")" 'release testing'
+	team=$(jq -r .id <<<"$output")
+	on teams 'QA crew' <<EOS
+key e Tab C-u
+type release and load testing
+key Enter
+EOS
+	assert_equal "$(item /api/v1/teams 'QA crew' | jq -r '[.id, .description] | join(" ")')" \
+		"$team release and load testing"
+	# an owner in that team
+	on owners <<EOS
+key n
+type Grace Hopper
+key Tab
+type grace@example.com
+key Tab
+type $team
+key Enter
+EOS
+	run item /api/v1/owners 'Grace Hopper'
+	assert_equal "$(jq -r '[.email, .team_id] | join(" ")' <<<"$output")" "grace@example.com $team"
+	owner=$(jq -r .id <<<"$output")
+	on owners 'Grace Hopper' <<EOS
+key e Tab C-u
+type grace.hopper@example.com
+key Enter
+EOS
+	assert_equal "$(item /api/v1/owners 'Grace Hopper' | jq -r '[.id, .email, .team_id] | join(" ")')" \
+		"$owner grace.hopper@example.com $team"
+	on owners 'Grace Hopper' <<EOS
+key d
+save-screen $TEST_DIR/ask
+key y
+EOS
+	grep -q "Delete" "$TEST_DIR/ask" || fail "no confirmation: $(cat "$TEST_DIR/ask")"
+	api GET "/api/v1/owners/$owner"
+	assert_status 404
+	grep -q 'deleted' "$TEST_DIR/end"
+	on teams 'QA crew' <<EOS
+key d y
+EOS
+	api GET "/api/v1/teams/$team"
+	assert_status 404
+	# the others are still there
+	api GET /api/v1/teams/t-platform
+	assert_status 200
+}
+
+@test "policies and profiles: n creates, e edits, d deletes — the server after each" {
+	on policies <<EOS
+key n
+type prod-only
+key Tab A A A Tab E
+save-screen $TEST_DIR/form
+key Tab C-u
+type {"environments":["production"]}
+key Enter
+EOS
+	run cat "$TEST_DIR/form"
+	assert_output --regexp 'Type\* +‹ AllowedEnvironments ›'
+	assert_output --regexp 'Severity\* +‹ Error ›'
+	run item /api/v1/policies prod-only
+	assert_equal "$(jq -c '[.type, .severity, .config, .enabled]' <<<"$output")" \
+		'["AllowedEnvironments","Error",{"environments":["production"]},true]'
+	pol=$(jq -r .id <<<"$output")
+	# e: severity Critical, disabled
+	on policies prod-only <<EOS
+key e Tab Tab C Tab Tab Tab N
+key Enter
+EOS
+	assert_equal "$(item /api/v1/policies prod-only | jq -c '[.id, .type, .severity, .config, .enabled]')" \
+		'["'"$pol"'","AllowedEnvironments","Critical",{"environments":["production"]},false]'
+	on policies prod-only <<EOS
+key d y
+EOS
+	api GET "/api/v1/policies/$pol"
+	assert_status 404
+	on profiles <<EOS
+key n
+type mtls-internal
+key Tab
+type service to service
+key Tab
+type 86400
+key Tab C-u
+type serverAuth, clientAuth
+key Tab Tab Tab Tab Y
+key Enter
+EOS
+	run item /api/v1/profiles mtls-internal
+	assert_equal "$(jq -c '[.description, .max_ttl_seconds, .allowed_ekus, .requires_approval]' <<<"$output")" \
+		'["service to service",86400,["serverAuth","clientAuth"],true]'
+	prof=$(jq -r .id <<<"$output")
+	on profiles mtls-internal <<EOS
+key e Tab Tab C-u
+type 3600
+key Enter
+EOS
+	assert_equal "$(item /api/v1/profiles mtls-internal | jq -c '[.id, .max_ttl_seconds, .allowed_ekus, .requires_approval]')" \
+		'["'"$prof"'",3600,["serverAuth","clientAuth"],true]'
+	on profiles mtls-internal <<EOS
+key d y
+EOS
+	api GET "/api/v1/profiles/$prof"
+	assert_status 404
+}
+
+# members GROUP: the agent ids the server counts in GROUP, sorted, on one line
+members() {
+	api GET "/api/v1/agent-groups/$1/members"
+	jq -r '[(.data // [])[].id] | sort | join(" ")' <<<"$HTTP_BODY"
+}
+
+@test "agent groups: n, e, d, and the members on its page: include, exclude, remove" {
+	on agent-groups <<EOS
+key n
+type windows-fleet
+key Tab
+type the IIS boxes
+key Tab
+type windows
+key Enter
+EOS
+	run item /api/v1/agent-groups windows-fleet
+	assert_equal "$(jq -c '[.description, .match_os, .enabled]' <<<"$output")" \
+		'["the IIS boxes","windows",true]'
+	grp=$(jq -r .id <<<"$output")
+	assert_equal "$(members "$grp")" ag-iis-prod
+	# its page: n includes an agent by hand
+	on agent-groups windows-fleet <<EOS
+key Enter
+key n
+type ag-mac-dev
+save-screen $TEST_DIR/add
+key Enter
+EOS
+	grep -Eq 'Membership\* +‹ include ›' "$TEST_DIR/add" || fail "$(cat "$TEST_DIR/add")"
+	grep -q 'membership saved' "$TEST_DIR/end" || fail "$(cat "$TEST_DIR/end")"
+	grep -q 'mac-dev-frank' "$TEST_DIR/end" || fail "$(cat "$TEST_DIR/end")"
+	assert_equal "$(members "$grp")" 'ag-iis-prod ag-mac-dev'
+	# an exclusion wins over the dynamic criteria
+	on agent-groups windows-fleet <<EOS
+key Enter
+key n
+type ag-iis-prod
+key Tab e Enter
+EOS
+	assert_equal "$(members "$grp")" ag-mac-dev
+	run grep 'iis-prod-01' "$TEST_DIR/end"
+	assert_failure
+	# d on the member's row removes it
+	on agent-groups windows-fleet <<EOS
+key Enter
+key G
+key d
+save-screen $TEST_DIR/ask
+key y
+EOS
+	grep -q 'Remove agent ag-mac-dev from the group?' "$TEST_DIR/ask" || fail "$(cat "$TEST_DIR/ask")"
+	assert_equal "$(members "$grp")" ''
+	# e on the list, then d
+	on agent-groups windows-fleet <<EOS
+key e Tab C-u
+type every Windows server
+key Enter
+EOS
+	assert_equal "$(item /api/v1/agent-groups windows-fleet | jq -c '[.id, .description, .match_os]')" \
+		'["'"$grp"'","every Windows server","windows"]'
+	on agent-groups windows-fleet <<EOS
+key d y
+EOS
+	api GET "/api/v1/agent-groups/$grp"
+	assert_status 404
+}
