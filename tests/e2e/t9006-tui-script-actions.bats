@@ -397,3 +397,89 @@ EOS
 	api GET "/api/v1/agent-groups/$grp"
 	assert_status 404
 }
+
+@test "network scans: n creates, e edits, r asks the server to scan now, d deletes" {
+	on network-scans <<EOS
+key n
+type dmz-b
+key Tab
+type 192.0.2.0/28, 198.51.100.7
+key Tab C-u
+type [443, 8443]
+key Tab C-u
+type 12
+key Enter
+EOS
+	run item /api/v1/network-scan-targets dmz-b
+	assert_equal "$(jq -c '[.cidrs, .ports, .scan_interval_hours, .timeout_ms, .enabled]' <<<"$output")" \
+		'[["192.0.2.0/28","198.51.100.7"],[443,8443],12,5000,true]'
+	nst=$(jq -r .id <<<"$output")
+	on network-scans dmz-b <<EOS
+key e Tab Tab Tab C-u
+type 48
+key Enter
+EOS
+	assert_equal "$(item /api/v1/network-scan-targets dmz-b | jq -c '[.id, .ports, .scan_interval_hours]')" \
+		'["'"$nst"'",[443,8443],48]'
+	# r: scan now. This server does not run network scans yet (no handler for the
+	# route): the TUI says so and no scan appears
+	api GET '/api/v1/discovery-scans?per_page=500'
+	scans=$(jq '.data | length' <<<"$HTTP_BODY")
+	on network-scans dmz-b <<EOS
+key r
+EOS
+	grep -q "scan now: the server does not offer /api/v1/network-scan-targets/$nst/scan" \
+		"$TEST_DIR/end" || fail "$(cat "$TEST_DIR/end")"
+	grep -q "method=POST path=/api/v1/network-scan-targets/$nst/scan status=404" "$TEST_DIR/serve.log"
+	api GET '/api/v1/discovery-scans?per_page=500'
+	assert_equal "$(jq '.data | length' <<<"$HTTP_BODY")" "$scans"
+	on network-scans dmz-b <<EOS
+key d y
+EOS
+	api GET "/api/v1/network-scan-targets/$nst"
+	assert_status 404
+	api GET /api/v1/network-scan-targets/nst-edge
+	assert_status 200
+}
+
+@test "discovery: h shows an agent's new scan, c claims what it found, D dismisses" {
+	local fp
+	fp=$(printf 't9006' | sha256sum | cut -d' ' -f1)
+	api_json POST /api/v1/agents/ag-web-prod/discoveries '{"directories":["/srv/t9006"],
+		"scan_duration_ms":1234,"certificates":[{"fingerprint_sha256":"'"$fp"'",
+		"common_name":"found.t9006.test","source_path":"/srv/t9006/found.pem",
+		"not_after":"2027-01-01T00:00:00Z"}]}'
+	assert_status 202
+	scan=$(jq -r .id <<<"$HTTP_BODY")
+	on discovery <<EOS
+key h
+save-screen $TEST_DIR/history
+EOS
+	run cat "$TEST_DIR/history"
+	assert_output --partial 'certctl │ Discovery scans'
+	assert_output --regexp 'ag-web-prod +/srv/t9006 +1 +1 +0 +1234'
+	# c: claim the new one as the managed certificate mc-api-prod
+	on discovery found.t9006 <<EOS
+key c
+save-screen $TEST_DIR/claim
+type mc-api-prod
+key Enter
+EOS
+	grep -q 'Managed certificate' "$TEST_DIR/claim" || fail "$(cat "$TEST_DIR/claim")"
+	grep -q 'claimed' "$TEST_DIR/end" || fail "$(cat "$TEST_DIR/end")"
+	api GET '/api/v1/discovered-certificates?per_page=500'
+	assert_equal "$(jq -r '.data[] | select(.common_name == "found.t9006.test") |
+		[.status, .managed_certificate_id, .discovery_scan_id] | join(" ")' <<<"$HTTP_BODY")" \
+		"Managed mc-api-prod $scan"
+	# D dismisses the current one; nothing else changes
+	jq -r '.data[] | "\(.id) \(.status)"' <<<"$HTTP_BODY" | sort >"$TEST_DIR/before"
+	grep -qx 'dc-unmanaged-03 Unmanaged' "$TEST_DIR/before"
+	on discovery printer-mgmt <<EOS
+key D
+EOS
+	api GET '/api/v1/discovered-certificates?per_page=500'
+	jq -r '.data[] | "\(.id) \(.status)"' <<<"$HTTP_BODY" | sort >"$TEST_DIR/after"
+	sed 's/^dc-unmanaged-03 .*/dc-unmanaged-03 Dismissed/' "$TEST_DIR/before" >"$TEST_DIR/want"
+	run diff "$TEST_DIR/want" "$TEST_DIR/after"
+	assert_success
+}
