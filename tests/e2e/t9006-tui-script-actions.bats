@@ -483,3 +483,45 @@ EOS
 	run diff "$TEST_DIR/want" "$TEST_DIR/after"
 	assert_success
 }
+
+# job_status ID: the job's status on the server
+job_status() {
+	api GET "/api/v1/jobs/$1"
+	jq -r .status <<<"$HTTP_BODY"
+}
+
+@test "jobs: f filters by status on the server, c cancels the selected pending jobs" {
+	api GET '/api/v1/jobs?status=Pending&per_page=500'
+	pending=$(jq -r '[.data[].id] | sort | join(" ")' <<<"$HTTP_BODY")
+	[ "$(wc -w <<<"$pending")" -ge 2 ]
+	api GET '/api/v1/jobs?per_page=500'
+	all=$(jq '.data | length' <<<"$HTTP_BODY")
+	# status: Pending is the first choice after the empty one
+	on jobs <<EOS
+save-screen $TEST_DIR/all
+key f Right
+save-screen $TEST_DIR/filter
+key Enter
+save-screen $TEST_DIR/pending
+key * c
+save-screen $TEST_DIR/ask
+key y
+EOS
+	grep -q "$all/$all shown" "$TEST_DIR/all" || fail "$(cat "$TEST_DIR/all")"
+	grep -Eq 'Status +‹ Pending ›' "$TEST_DIR/filter" || fail "$(cat "$TEST_DIR/filter")"
+	run cat "$TEST_DIR/pending"
+	n=$(wc -w <<<"$pending")
+	assert_output --partial 'filter: status=Pending'
+	assert_output --partial "$n/$n shown"
+	assert_equal "$(grep -c ' Pending ' "$TEST_DIR/pending")" "$n"
+	refute_output --partial 'Completed'
+	run cat "$TEST_DIR/ask"
+	assert_output --partial "Cancel $n jobs?"
+	for j in $pending; do
+		assert_equal "$j $(job_status "$j")" "$j Cancelled"
+	done
+	# the filtered list is empty now, and the other jobs were left alone
+	grep -q 'no jobs\|0/0 shown' "$TEST_DIR/end" || fail "$(cat "$TEST_DIR/end")"
+	assert_equal "$(job_status job-dep-014)" Running
+	assert_equal "$(job_status job-ren-015)" AwaitingApproval
+}
