@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# t9007: what certctl tui shows, driven by CERTCTL_TUI_SCRIPT and compared with what the
+# server answers: certificate and job details, the footer, help and palette, the audit
+# filters and export, the fleet, the digest, the dashboard's trends
+
+load helpers
+load lib/tui
+
+# show [ARGS...]: certctl tui ARGS on the script from stdin, at ${LINES:-24}x${COLUMNS:-80}
+show() {
+	cat >"$TEST_DIR/script"
+	run tui_script "$@"
+	assert_success
+}
+
+@test "certificate detail: versions, deployment targets, job timeline, violations, export" {
+	LINES=60 COLUMNS=120 show <<EOS
+key :
+type certificate mc-web-prod
+key Enter
+save-screen $TEST_DIR/web
+key x C-u
+type $TEST_DIR/web.pem
+key Enter
+save-screen $TEST_DIR/exported
+key q :
+type certificate mc-old-blog
+key Enter
+key G
+save-screen $TEST_DIR/blog
+EOS
+	run cat "$TEST_DIR/web"
+	assert_output --partial 'certctl │ Certificate mc-web-prod'
+	# every version the server has, with its dates and key
+	api GET /api/v1/certificates/mc-web-prod/versions
+	[ "$(jq '.data | length' <<<"$HTTP_BODY")" -ge 2 ]
+	while read -r serial nb na alg bits; do
+		assert_output --regexp "$serial +$nb +$na +$alg +$bits"
+	done < <(jq -r '.data[] | "\(.serial_number) \(.not_before[:10]) \(.not_after[:10]) \(.key_algorithm) \(.key_size)"' <<<"$HTTP_BODY")
+	# the targets it is deployed to
+	api GET /api/v1/certificates/mc-web-prod/deployments
+	[ "$(jq '.data | length' <<<"$HTTP_BODY")" -ge 2 ]
+	while read -r name type agent; do
+		assert_output --regexp "$name +$type +$agent"
+	done < <(jq -r '.data[] | "\(.name) \(.type) \(.agent_id)"' <<<"$HTTP_BODY")
+	# the job timeline: its jobs, newest first, in the server's order
+	api GET '/api/v1/jobs?certificate_id=mc-web-prod&per_page=50'
+	want=$(jq -r '.data | sort_by(.created_at) | reverse | .[] | "\(.type) \(.status)"' <<<"$HTTP_BODY")
+	[ "$(wc -l <<<"$want")" -ge 4 ]
+	got=$(sed -n '/Jobs (deployment timeline/,/^ *│ *$/p' "$TEST_DIR/web" |
+		grep -Eo '(Issuance|Renewal|Deployment|Validation) +[A-Za-z]+' | tr -s ' ')
+	assert_equal "$got" "$want"
+	# no violations for this one
+	run sed -n '/Policy violations/,$p' "$TEST_DIR/web"
+	assert_output --partial '(none)'
+	# x: the exported file is the server's PEM, chain included
+	grep -q "wrote [0-9]* bytes to $TEST_DIR/web.pem" "$TEST_DIR/exported"
+	api GET /api/v1/certificates/mc-web-prod/export/pem
+	assert_equal "$(cat "$TEST_DIR/web.pem")" "$(jq -r .full_pem <<<"$HTTP_BODY")"
+	# the old blog's violations: each one the server has for it, severity and message
+	n=0
+	api GET '/api/v1/policies?per_page=500'
+	for rule in $(jq -r '.data[].id' <<<"$HTTP_BODY"); do
+		api GET "/api/v1/policies/$rule/violations?certificate_id=mc-old-blog"
+		while IFS=$'\t' read -r sev msg; do
+			grep -Eq "$sev +${rule:0:10}.* ${msg:0:20}" "$TEST_DIR/blog" ||
+				fail "violation $sev $rule '$msg' not shown: $(cat "$TEST_DIR/blog")"
+			n=$((n + 1))
+		done < <(jq -r '(.data // [])[] | select(.certificate_id == "mc-old-blog") | "\(.severity)\t\(.message)"' <<<"$HTTP_BODY")
+	done
+	[ "$n" -ge 1 ]
+	run sed -n '/Policy violations/,$p' "$TEST_DIR/blog"
+	refute_output --partial '(none)'
+}
+
+@test "job detail: timeline, deployment verification and the job's audit events" {
+	LINES=50 COLUMNS=110 show <<EOS
+key :
+type job job-dep-005
+key Enter
+save-screen $TEST_DIR/job
+EOS
+	run cat "$TEST_DIR/job"
+	assert_output --partial 'certctl │ Job job-dep-005'
+	api GET /api/v1/jobs/job-dep-005/verification
+	verify=$(jq -r .error <<<"$HTTP_BODY")
+	[ -n "$verify" ] && [ "$verify" != null ]
+	run sed -n '/Verification$/,$p' "$TEST_DIR/job"
+	assert_output --regexp "error +$verify"
+	assert_output --regexp "verification_status +$(jq -r .verification_status <<<"$HTTP_BODY")"
+	assert_output --regexp 'verified +no'
+	api GET /api/v1/jobs/job-dep-005
+	run sed -n '/Timeline$/,/^ *│ *$/p' "$TEST_DIR/job"
+	for k in created started completed; do
+		assert_output --regexp "$k +$(jq -r ".${k}_at[:10]" <<<"$HTTP_BODY")"
+	done
+	api GET '/api/v1/audit?resource_id=job-dep-005&per_page=50'
+	[ "$(jq '.data | length' <<<"$HTTP_BODY")" -ge 1 ]
+	run sed -n '/Audit events$/,/^ *│ *$/p' "$TEST_DIR/job"
+	while read -r actor action; do
+		assert_output --regexp "$actor +$action"
+	done < <(jq -r '.data[] | "\(.actor) \(.action)"' <<<"$HTTP_BODY")
+	# another kind of job says verification is for deployments
+	printf 'key :\ntype job job-ren-015\nkey Enter\nsave-screen %s\n' "$TEST_DIR/ren" >"$TEST_DIR/script"
+	LINES=50 COLUMNS=110 run tui_script
+	grep -q '(deployment jobs only)' "$TEST_DIR/ren"
+}
