@@ -105,3 +105,55 @@ EOS
 	LINES=50 COLUMNS=110 run tui_script
 	grep -q '(deployment jobs only)' "$TEST_DIR/ren"
 }
+
+@test "the footer shows the keys of the current screen; ? lists them all; : jumps" {
+	LINES=30 COLUMNS=200 show <<EOS
+save-screen $TEST_DIR/dashboard
+key Tab
+save-screen $TEST_DIR/certificates
+key ?
+save-screen $TEST_DIR/help
+key Esc Tab
+save-screen $TEST_DIR/jobs
+key :
+type disc
+save-screen $TEST_DIR/palette
+key Enter
+save-screen $TEST_DIR/discovery
+key :
+type job job-dep-005
+key Enter
+save-screen $TEST_DIR/detail
+EOS
+	footer() { tail -1 "$TEST_DIR/$1"; }
+	run footer dashboard
+	assert_output --regexp '^\[ \] range +w wizard +\? help +: go to +q back$'
+	run footer certificates
+	assert_output --regexp '^Enter open +/ search +Space select +f filter +r renew +R revoke +o owner +s sort +n new +\? help'
+	refute_output --partial 'wizard'
+	run footer jobs
+	assert_output --regexp '^Enter open +f filter +a approve +J reject +c cancel +/ search'
+	refute_output --partial 'renew'
+	run footer discovery
+	assert_output --regexp 'c claim +D dismiss +h scans'
+	refute_output --partial 'approve'
+	# a detail screen has its own
+	run footer detail
+	assert_output --regexp '^a approve +J reject +c cancel +\? help +: go to +q back$'
+	# ? on Certificates: each of its keys with its help, then the global ones
+	run cat "$TEST_DIR/help"
+	assert_output --partial 'Help — keys'
+	assert_output --regexp '│ Certificates +│'
+	assert_output --regexp 'R +bulk revoke on the server: by criteria or selection'
+	assert_output --regexp 'o +reassign the owner of the selected certificates'
+	assert_output --regexp 'r +renew the selected certificates'
+	refute_output --partial 'approve a job'
+	refute_output --partial 'onboarding wizard'
+	# : narrows the screens as one types, Enter opens the first
+	run cat "$TEST_DIR/palette"
+	assert_output --partial ':disc'
+	assert_output --regexp 'discovery +Discovery'
+	refute_output --regexp 'dashboard +Dashboard'
+	run cat "$TEST_DIR/discovery"
+	assert_output --partial 'certctl │ Discovery'
+}
