@@ -1,7 +1,8 @@
 # tui.bash: driving `certctl tui` in a detached tmux pane of a fixed size (sourced by t9xxx)
 #
 # tui_start COLSxROWS [ARGS...]: certctl tui ARGS in a private tmux server, talking to the
-#   test's serve ($PORT, $API_KEY); the pane stays after the program exits
+#   test's serve ($PORT, $API_KEY); the pane stays after the program exits; TUI_TERM set:
+#   the program's TERM (tmux's own otherwise)
 # tui_keys KEY...: tmux send-keys (key names: Enter Escape Tab BTab Down Space C-r; -l TEXT)
 # tui_type TEXT: literal text
 # tui_wait REGEX [SECS]: polls the screen until grep -E REGEX matches, fails showing it
@@ -31,7 +32,7 @@ tui_start() {
 			set-option -g remain-on-exit on \; \
 			new-session -d -s tui -x "$cols" -y "$rows" \
 			"$(printf '%q ' sh -c 'rc=0; "$@" || rc=$?; echo "$rc" >"$TUI_STATUS_FILE"' \
-				sh "$CERTCTL_BIN_DIR/certctl" tui "$@")"
+				sh env ${TUI_TERM:+TERM=$TUI_TERM} "$CERTCTL_BIN_DIR/certctl" tui "$@")"
 	)
 }
 
