@@ -157,3 +157,38 @@ EOS
 	run cat "$TEST_DIR/discovery"
 	assert_output --partial 'certctl │ Discovery'
 }
+
+@test "the server and key: --server and --api-key, a wrong key, the credentials file" {
+	printf 'save-screen %s\n' "$TEST_DIR/screen" >"$TEST_DIR/script"
+	run env -u CERTCTL_SERVER_URL -u CERTCTL_API_KEY CERTCTL_TUI_SCRIPT="$TEST_DIR/script" \
+		LINES=24 COLUMNS=80 certctl tui --screen certificates \
+		--server "http://127.0.0.1:$PORT" --api-key "$API_KEY" </dev/null
+	assert_success
+	run cat "$TEST_DIR/screen"
+	assert_line --index 0 --regexp "^ certctl │ Certificates +http://127.0.0.1:$PORT$"
+	assert_output --partial '32/32 shown'
+	# a wrong key: the status line says what to check, nothing is made up
+	run env -u CERTCTL_SERVER_URL -u CERTCTL_API_KEY CERTCTL_TUI_SCRIPT="$TEST_DIR/script" \
+		LINES=24 COLUMNS=80 certctl tui --screen certificates \
+		--server "http://127.0.0.1:$PORT" --api-key wrong-key </dev/null
+	assert_success
+	run cat "$TEST_DIR/screen"
+	assert_output --partial 'not authorized: check --api-key or CERTCTL_API_KEY'
+	refute_output --partial 'old-blog'
+	# the flags win over the environment
+	run env CERTCTL_SERVER_URL=http://127.0.0.1:9 CERTCTL_API_KEY=wrong \
+		CERTCTL_TUI_SCRIPT="$TEST_DIR/script" LINES=24 COLUMNS=80 certctl tui \
+		--screen certificates --server "http://127.0.0.1:$PORT" --api-key "$API_KEY" </dev/null
+	assert_success
+	grep -q '32/32 shown' "$TEST_DIR/screen" || fail "$(cat "$TEST_DIR/screen")"
+	# no key given: the one serve saved in its credentials file on its first run
+	serve_stop
+	rm -rf "$CERTCTL_DATA_DIR"
+	certctl db seed --demo >/dev/null
+	serve_start
+	assert_file_exist "$CERTCTL_DATA_DIR/credentials"
+	run env -u CERTCTL_API_KEY CERTCTL_TUI_SCRIPT="$TEST_DIR/script" LINES=24 COLUMNS=80 \
+		CERTCTL_SERVER_URL="http://127.0.0.1:$PORT" certctl tui --screen certificates </dev/null
+	assert_success
+	grep -q '32/32 shown' "$TEST_DIR/screen" || fail "$(cat "$TEST_DIR/screen")"
+}
