@@ -192,3 +192,79 @@ EOS
 	assert_success
 	grep -q '32/32 shown' "$TEST_DIR/screen" || fail "$(cat "$TEST_DIR/screen")"
 }
+
+@test "audit: time range, actor and action filters on the server, export of the result" {
+	api GET '/api/v1/audit?actor=agent&after=2026-01-01T00:00:00Z&before=2099-01-01T00:00:00Z&per_page=500'
+	n=$(jq '.data | length' <<<"$HTTP_BODY")
+	[ "$n" -ge 2 ]
+	api GET '/api/v1/audit?per_page=500'
+	[ "$(jq '.data | length' <<<"$HTTP_BODY")" -gt "$n" ]
+	api GET '/api/v1/audit?action=job_verification_failed&per_page=500'
+	m=$(jq '.data | length' <<<"$HTTP_BODY")
+	[ "$m" -ge 1 ] && [ "$m" -lt "$n" ]
+	# f: after, before, actor; then the action instead of the actor
+	LINES=30 COLUMNS=120 show <<EOS
+key :
+type audit
+key Enter f
+type 2026-01-01T00:00:00Z
+key Tab
+type 2099-01-01T00:00:00Z
+key Tab
+type agent
+key Enter
+save-screen $TEST_DIR/actor
+key x Right Tab C-u
+type $TEST_DIR/agent.json
+key Enter
+key f Tab Tab C-u Tab Tab Tab Tab
+type job_verification_failed
+key Enter
+save-screen $TEST_DIR/action
+key x Tab C-u
+type $TEST_DIR/action.csv
+key Enter
+EOS
+	run cat "$TEST_DIR/actor"
+	assert_output --partial 'actor=agent'
+	assert_output --partial 'after=2026-01-01T00:00:00Z'
+	assert_output --partial "$n/$n shown"
+	# the file holds what the server sent for these filters
+	api GET '/api/v1/audit?actor=agent&after=2026-01-01T00:00:00Z&before=2099-01-01T00:00:00Z&per_page=500'
+	assert_equal "$(jq -c '[.[].id] | sort' "$TEST_DIR/agent.json")" "$(jq -c '[.data[].id] | sort' <<<"$HTTP_BODY")"
+	assert_equal "$(jq -r '[.[].actor] | unique | join(",")' "$TEST_DIR/agent.json")" agent
+	run cat "$TEST_DIR/action"
+	assert_output --partial 'action=job_verification_failed'
+	refute_output --partial 'actor=agent'
+	assert_output --partial "$m/$m shown"
+	api GET '/api/v1/audit?action=job_verification_failed&per_page=500'
+	assert_equal "$(tail -n +2 "$TEST_DIR/action.csv" | cut -d, -f1 | sort | tr -d '\r' | paste -sd' ')" \
+		"$(jq -r '[.data[].id] | sort | join(" ")' <<<"$HTTP_BODY")"
+}
+
+@test "fleet by OS, architecture and version; the dashboard's job trends — as the server counts" {
+	LINES=50 COLUMNS=120 show <<EOS
+save-screen $TEST_DIR/dash
+key :
+type fleet
+key Enter
+save-screen $TEST_DIR/fleet
+EOS
+	api GET '/api/v1/agents?per_page=500'
+	local k
+	for k in os architecture version status; do
+		while read -r cnt val; do
+			grep -Eq "(^|│|  )${val//./\\.} +█+ $cnt( |\$)" "$TEST_DIR/fleet" ||
+				fail "fleet: no '$val' with $cnt in: $(cat "$TEST_DIR/fleet")"
+		done < <(jq -r --arg k "$k" '.data[] | .[$k] // empty' <<<"$HTTP_BODY" | sort | uniq -c)
+	done
+	grep -q 'By architecture' "$TEST_DIR/fleet"
+	grep -q 'By agent version' "$TEST_DIR/fleet"
+	# job trends: completed and failed over 30 days, the server's sums
+	api GET '/api/v1/stats/job-trends?days=30'
+	done_n=$(jq '[.[].completed_count] | add' <<<"$HTTP_BODY")
+	failed_n=$(jq '[.[].failed_count] | add' <<<"$HTTP_BODY")
+	[ "$done_n" -gt 0 ] && [ "$failed_n" -gt 0 ]
+	grep -Eq "completed .* $done_n\$" "$TEST_DIR/dash" || fail "$(cat "$TEST_DIR/dash")"
+	grep -Eq "failed .* $failed_n\$" "$TEST_DIR/dash" || fail "$(cat "$TEST_DIR/dash")"
+}
