@@ -268,3 +268,18 @@ EOS
 	grep -Eq "completed .* $done_n\$" "$TEST_DIR/dash" || fail "$(cat "$TEST_DIR/dash")"
 	grep -Eq "failed .* $failed_n\$" "$TEST_DIR/dash" || fail "$(cat "$TEST_DIR/dash")"
 }
+
+@test "digest: this server has none; the preview and S say so instead of inventing one" {
+	show <<EOS
+key :
+type digest
+key Enter
+save-screen $TEST_DIR/preview
+key S
+save-screen $TEST_DIR/sent
+EOS
+	grep -q 'does not offer /api/v1/digest/preview' "$TEST_DIR/preview" || fail "$(cat "$TEST_DIR/preview")"
+	grep -q 'send: the server does not offer /api/v1/digest/send' "$TEST_DIR/sent" ||
+		fail "$(cat "$TEST_DIR/sent")"
+	grep -q 'method=POST path=/api/v1/digest/send status=404' "$TEST_DIR/serve.log"
+}
