@@ -330,6 +330,9 @@ static void loop(struct tui_app *app)
 		}
 		if (poll(pfd, 2, app->script ? 10 : 250) < 0 && errno != EINTR)
 			break;
+		/* the terminal hung up (its window closed): nobody can type any more */
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;
 		app->now_ms = tui_mono_ms();
 		while (!app->quit && (res = tui_fetch_pop(app->fetch)))
 			tui_app_result(app, res);

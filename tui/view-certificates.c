@@ -43,9 +43,61 @@ const struct tui_field tui_cert_form[] = {
 	TUI_FIELD_END,
 };
 
+/* the API has no bulk renew or reassign: one request per certificate, counted in rl->user
+ * ({"total", "done", "failed", "error"}) for the progress and the summary */
+static void batch_start(struct tui_screen *s, const json_t *ids)
+{
+	struct tui_rl *rl = tui_rl(s);
+
+	json_decref(rl->user);
+	rl->user = json_pack("{s:I, s:I, s:I}", "total", (json_int_t)json_array_size(ids), "done",
+			     (json_int_t)0, "failed", (json_int_t)0);
+}
+
+static json_int_t batch_get(const struct tui_screen *s, const char *key)
+{
+	return json_integer_value(json_object_get(tui_rl((struct tui_screen *)s)->user, key));
+}
+
+/* one answer of the batch: true when it was the last */
+static bool batch_step(struct tui_screen *s, const struct tui_res *r, const char *verb)
+{
+	json_t *u = tui_rl(s)->user;
+	json_int_t total = batch_get(s, "total"), done = batch_get(s, "done") + 1,
+		   failed = batch_get(s, "failed");
+
+	json_object_set_new(u, "done", json_integer(done));
+	if (!tui_res_ok(r)) {
+		json_object_set_new(u, "failed", json_integer(++failed));
+		if (!json_object_get(u, "error"))
+			json_object_set_new(u, "error", json_string(r->err.msg));
+	}
+	if (done < total) {
+		tui_status(s->app, TUI_INFO, "%s %lld/%lld…", verb, (long long)done,
+			   (long long)total);
+		return false;
+	}
+	return true;
+}
+
+static void batch_summary(struct tui_screen *s, const char *what)
+{
+	json_int_t total = batch_get(s, "total"), failed = batch_get(s, "failed");
+	const char *e = tui_jstr(tui_rl(s)->user, "error");
+
+	if (!failed)
+		tui_status(s->app, TUI_OK, "%s: %lld of %lld", what, (long long)total,
+			   (long long)total);
+	else
+		tui_status(s->app, TUI_ERROR, "%s: %lld of %lld, %lld failed (%s)", what,
+			   (long long)(total - failed), (long long)total, (long long)failed,
+			   e ? e : "");
+}
+
 static void renew_yes(struct tui_screen *s, int tag, const json_t *ids)
 {
 	(void)tag;
+	batch_start(s, ids);
 	tui_send_ids(s, T_RENEW, "POST", "/api/v1/certificates/%s/renew", ids, NULL);
 	tui_status(s->app, TUI_INFO, "asking for %zu renewal%s…", json_array_size(ids),
 		   json_array_size(ids) == 1 ? "" : "s");
@@ -88,6 +140,7 @@ static void owner_set(struct tui_screen *s, int tag, const json_t *vals, const j
 	json_t *body = json_pack("{s:O}", "owner_id", json_object_get(vals, "owner_id"));
 
 	(void)tag;
+	batch_start(s, ids);
 	tui_send_ids(s, T_OWNER_SET, "PUT", "/api/v1/certificates/%s", ids, body);
 	json_decref(body);
 }
@@ -128,16 +181,19 @@ static int owners_form(struct tui_screen *s, const json_t *owners)
 
 static int result(struct tui_screen *s, const struct tui_res *r)
 {
-	if (!tui_res_ok(r)) {
-		tui_res_report(s, r, r->tag == T_RENEW ? "renew" : "owner");
-		return TUI_REDRAW;
-	}
-	if (r->tag == T_OWNERS)
+	bool renewing = r->tag == T_RENEW;
+
+	if (r->tag == T_OWNERS) {
+		if (!tui_res_ok(r)) {
+			tui_res_report(s, r, "owners");
+			return TUI_REDRAW;
+		}
 		return owners_form(s, r->json);
-	if (s->inflight)
+	}
+	if (!batch_step(s, r, renewing ? "renewing" : "reassigning"))
 		return TUI_REDRAW;
-	tui_status(s->app, TUI_OK, r->tag == T_RENEW ? "renewal queued" : "owner reassigned");
-	return TUI_RELOAD;
+	batch_summary(s, renewing ? "renewal queued" : "owner reassigned");
+	return s->inflight ? TUI_REDRAW : TUI_RELOAD;
 }
 
 static const struct tui_rl_desc desc = {

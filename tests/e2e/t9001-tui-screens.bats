@@ -156,3 +156,27 @@ load lib/tui
 	# still readable: the current screen's tab is in reverse video
 	_tmux capture-pane -p -e -t tui | grep -q $'\e\\[7m' || fail "no reverse video"
 }
+
+@test "no colors with --no-color, nor on a terminal without colors; both still readable" {
+	local color=$'\e\\[([0-9]+;)*(3[0-7]|4[0-7]|38;5;[0-9]+|48;5;[0-9]+)m'
+	local screen
+	tui_start 80x24 --no-color --screen certificates
+	tui_wait '32/32 shown'
+	screen=$(_tmux capture-pane -p -e -t tui)
+	! grep -Eq "$color" <<<"$screen" || fail "colors with --no-color: $screen"
+	grep -q $'\e\\[7m' <<<"$screen" || fail "no reverse video"
+	# Expired is bold instead of red
+	grep -Eq $'\e\\[1m''Expired' <<<"$screen" || fail "no bold Expired: $screen"
+	tui_keys q
+	run tui_exited
+	assert_output 'exit status 0'
+	tui_stop
+	# vt100 has no colors: the same monochrome screen, without being asked
+	[ "$(tput -T vt100 colors)" -lt 8 ]
+	TUI_TERM=vt100 tui_start 80x24 --screen certificates
+	tui_wait '32/32 shown'
+	screen=$(_tmux capture-pane -p -e -t tui)
+	! grep -Eq "$color" <<<"$screen" || fail "colors on a vt100: $screen"
+	grep -q $'\e\\[7m' <<<"$screen" || fail "no reverse video"
+	grep -Eq $'\e\\[1m''Expired' <<<"$screen" || fail "no bold Expired: $screen"
+}

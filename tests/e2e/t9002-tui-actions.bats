@@ -88,3 +88,37 @@ job_status() {
 	tui_gone 'server unreachable'
 	tui_wait 'AwaitingApproval'
 }
+
+@test "a slow server: keys are handled while a request is pending, its answer comes later" {
+	local pport t0 t1
+	pport=$(free_port)
+	bg_start "$TEST_DIR/proxy.log" "$E2E_PYTHON" "$BATS_TEST_DIRNAME/lib/slow-proxy.py" \
+		"$pport" "http://127.0.0.1:$PORT" 6 /api/v1/jobs
+	wait_for 5 curl -fsS -o /dev/null "http://127.0.0.1:$pport/health"
+	tui_start 80x24 --server "http://127.0.0.1:$pport" --screen certificates
+	tui_wait '32/32 shown'
+	t0=$(date +%s%N)
+	# Jobs waits 6 s for its list; meanwhile keys move on, open help and the palette
+	tui_keys Tab
+	tui_wait 'certctl │ Jobs'
+	tui_wait 'loading…'
+	tui_keys Tab
+	tui_wait 'certctl │ Agents'
+	tui_keys '?'
+	tui_wait 'Help — keys'
+	tui_keys Escape :
+	tui_wait 'Go to'
+	tui_type 'fle'
+	tui_wait 'fleet +Fleet'
+	tui_keys Escape
+	tui_gone 'Go to'
+	t1=$(date +%s%N)
+	[ $(((t1 - t0) / 1000000)) -lt 4000 ] ||
+		fail "the keys waited for the slow request: $(((t1 - t0) / 1000000)) ms"
+	# the answers come in after it: Agents, then back on Jobs its list
+	tui_wait 'mac-dev-fr' 15
+	tui_keys BTab
+	tui_wait 'certctl │ Jobs'
+	tui_wait 'AwaitingApproval' 15
+	tui_alive
+}

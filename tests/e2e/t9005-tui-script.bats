@@ -5,13 +5,6 @@
 load helpers
 load lib/tui
 
-# tui_script: runs certctl tui on the script in $TEST_DIR/script
-tui_script() {
-	CERTCTL_TUI_SCRIPT=$TEST_DIR/script LINES=${LINES:-24} COLUMNS=${COLUMNS:-80} \
-		CERTCTL_SERVER_URL=http://127.0.0.1:$PORT CERTCTL_API_KEY=$API_KEY \
-		certctl tui "$@" </dev/null
-}
-
 @test "a script walks the dashboard, a search, a detail, a resize and the fleet" {
 	cat >"$TEST_DIR/script" <<EOS
 # the dashboard first, as it opens

@@ -1,7 +1,8 @@
 # tui.bash: driving `certctl tui` in a detached tmux pane of a fixed size (sourced by t9xxx)
 #
 # tui_start COLSxROWS [ARGS...]: certctl tui ARGS in a private tmux server, talking to the
-#   test's serve ($PORT, $API_KEY); the pane stays after the program exits
+#   test's serve ($PORT, $API_KEY); the pane stays after the program exits; TUI_TERM set:
+#   the program's TERM (tmux's own otherwise)
 # tui_keys KEY...: tmux send-keys (key names: Enter Escape Tab BTab Down Space C-r; -l TEXT)
 # tui_type TEXT: literal text
 # tui_wait REGEX [SECS]: polls the screen until grep -E REGEX matches, fails showing it
@@ -9,6 +10,8 @@
 # tui_screen: the visible screen; tui_history: scrollback (after the program exited)
 # tui_resize COLSxROWS; tui_alive: the program still runs; tui_exited: wait for its end;
 # tui_stop (in teardown)
+# tui_script [ARGS...]: certctl tui ARGS without a terminal, on the CERTCTL_TUI_SCRIPT in
+#   $TEST_DIR/script, at ${LINES:-24} x ${COLUMNS:-80}
 
 TUI_SOCK=certctl-e2e-${BATS_ROOT_PID:-$$}-${BATS_TEST_NUMBER:-0}
 
@@ -29,8 +32,14 @@ tui_start() {
 			set-option -g remain-on-exit on \; \
 			new-session -d -s tui -x "$cols" -y "$rows" \
 			"$(printf '%q ' sh -c 'rc=0; "$@" || rc=$?; echo "$rc" >"$TUI_STATUS_FILE"' \
-				sh "$CERTCTL_BIN_DIR/certctl" tui "$@")"
+				sh env ${TUI_TERM:+TERM=$TUI_TERM} "$CERTCTL_BIN_DIR/certctl" tui "$@")"
 	)
+}
+
+tui_script() {
+	CERTCTL_TUI_SCRIPT=$TEST_DIR/script LINES=${LINES:-24} COLUMNS=${COLUMNS:-80} \
+		CERTCTL_SERVER_URL=http://127.0.0.1:$PORT CERTCTL_API_KEY=$API_KEY \
+		certctl tui "$@" </dev/null
 }
 
 tui_keys() { _tmux send-keys -t tui "$@"; }
