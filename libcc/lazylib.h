@@ -1,11 +1,12 @@
-/* lazylib.h: shared libraries loaded on first use (libpq, libcurl)
+/* lazylib.h: shared libraries loaded on first use (libpq, libcurl, ncurses, readline)
  *
  * serve on SQLite never talks PostgreSQL and may go hours without an outbound HTTP call, yet
  * linking libpq and libcurl maps 19 more libraries (Kerberos, LDAP, SASL, nghttp2, ...) into
- * every certctl process: 2 MB of RSS and a third of the start-up time. Instead, shim files
- * (lazy-pq.c, lazy-curl.c) define the functions certctl calls; each resolves the real one
- * through dlopen/dlsym the first time it runs. Callers include the libraries' own headers and
- * call them as usual. */
+ * every certctl process: 2 MB of RSS and a third of the start-up time; ncurses and readline,
+ * for the TUI and the shell alone, cost serve another 0.5 MB. Instead, shim files
+ * (lazy-pq.c, lazy-curl.c, lazy-curses.c, lazy-readline.c) define the functions certctl
+ * calls; each resolves the real one through dlopen/dlsym the first time it runs. Callers
+ * include the libraries' own headers and call them as usual. */
 #ifndef CC_LAZYLIB_H
 #define CC_LAZYLIB_H
 

@@ -193,11 +193,11 @@ print("ready", flush=True); time.sleep(30)' "$PORT"
 	assert_output --partial "'extra'"
 }
 
-@test "libpq and libcurl are loaded on first use: not by serve on SQLite, libpq by serve on PostgreSQL" {
+@test "libpq, libcurl, readline and ncurses are loaded on first use: not by serve on SQLite, libpq by serve on PostgreSQL" {
 	serve_start
 	http_get /health
 	assert_equal "$HTTP_STATUS" 200
-	run grep -E '/lib(pq|curl)\.so' "/proc/$SERVE_PID/maps"
+	run grep -E '/lib(pq|curl|readline|ncursesw|tinfo)\.so' "/proc/$SERVE_PID/maps"
 	assert_failure
 	serve_stop TERM 0
 	engine_serve pg

@@ -1,5 +1,6 @@
-/* test-lazylib.c: libpq and libcurl load on first call; a missing library or symbol stops the
- * process with 127 and names the package */
+/* test-lazylib.c: libpq, libcurl, ncurses and readline load on first call (ncurses with the
+ * variables its macros read); a missing library or symbol stops the process with 127 and
+ * names the package */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,9 +13,11 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <libpq-fe.h>
+#include <curses.h>
+#include <readline/readline.h>
 #include "libcc/lazylib.h"
 
-extern struct cc_lazylib cc_lazy_pq, cc_lazy_curl;
+extern struct cc_lazylib cc_lazy_pq, cc_lazy_curl, cc_lazy_curses, cc_lazy_readline;
 
 static void test_lazylib__loads_on_first_call(void **state)
 {
@@ -26,6 +29,53 @@ static void test_lazylib__loads_on_first_call(void **state)
 	assert_false(cc_lazylib_loaded(&cc_lazy_curl));
 	assert_non_null(curl_version_info(CURLVERSION_NOW)->version);
 	assert_true(cc_lazylib_loaded(&cc_lazy_curl));
+}
+
+/* ncurses loads with the first screen, and the variables its macros read are the library's */
+static void test_lazylib__curses_globals_follow_the_screen(void **state)
+{
+	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	SCREEN *sp;
+
+	(void)state;
+	assert_false(cc_lazylib_loaded(&cc_lazy_curses));
+	sp = newterm("xterm", out, in);
+	assert_non_null(sp);
+	assert_true(cc_lazylib_loaded(&cc_lazy_curses));
+	assert_non_null(stdscr);
+	assert_ptr_equal(stdscr, *(WINDOW **)cc_lazylib_sym(&cc_lazy_curses, "stdscr"));
+	assert_non_null(curscr);
+	assert_true(ACS_HLINE != 0 && ACS_VLINE != ACS_HLINE); /* acs_map filled by newterm */
+	resizeterm(30, 100);
+	assert_int_equal(getmaxx(stdscr), 100);
+	assert_int_equal(getmaxy(stdscr), 30);
+	assert_int_equal(mvaddnstr(1, 2, "abc", 3), OK);
+	endwin();
+	delscreen(sp);
+	fclose(out);
+	fclose(in);
+}
+
+static char *one_cand(const char *text, int state)
+{
+	(void)text;
+	return state ? NULL : strdup("certs");
+}
+
+/* readline loads with its first call */
+static void test_lazylib__readline_on_first_call(void **state)
+{
+	char **m;
+
+	(void)state;
+	assert_false(cc_lazylib_loaded(&cc_lazy_readline));
+	m = rl_completion_matches("ce", one_cand);
+	assert_true(cc_lazylib_loaded(&cc_lazy_readline));
+	assert_non_null(m);
+	assert_string_equal(m[0], "certs");
+	for (char **p = m; *p; p++)
+		free(*p);
+	free(m);
 }
 
 /* the variadic shims pass each option type through: a long, a string, an off_t, a callback */
@@ -108,6 +158,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lazylib__loads_on_first_call),
+		cmocka_unit_test(test_lazylib__curses_globals_follow_the_screen),
+		cmocka_unit_test(test_lazylib__readline_on_first_call),
 		cmocka_unit_test(test_lazylib__curl_setopt_types),
 		cmocka_unit_test(test_lazylib__missing_is_fatal_and_named),
 	};
