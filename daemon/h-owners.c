@@ -3,6 +3,7 @@
 #include "daemon/resource.h"
 #include "daemon/routes.h"
 #include "libcc/db.h"
+#include "libcc/mem.h"
 #include "libcc/owner.h"
 #include "libcc/team.h"
 #include "libcc/validate-name.h"
@@ -13,15 +14,16 @@ static const char sql_owner_certs[] =
 
 static int validate(struct cc_dbc *c, void *obj, bool create CC_UNUSED, struct cc_err *err)
 {
-	const struct cc_owner *o = obj;
+	struct cc_owner *o = obj;
 	struct cc_err why = CC_ERR_INIT;
 	bool found;
 
 	if (api_check_name(o->name, 255, err) < 0)
 		return -1;
-	if (!o->email || !*o->email)
-		return cc_err_set(err, CC_E_INVALID, "email is required");
-	if (!cc_validate_email(o->email, &why))
+	/* optional, as in v2.1 (stored as ""): an owner without one is notified under its id */
+	if (!o->email)
+		o->email = cc_xstrdup("");
+	if (*o->email && !cc_validate_email(o->email, &why))
 		return cc_err_set(err, CC_E_INVALID, "invalid email format: '%.200s' (%s)",
 				  o->email, why.msg);
 	if (!o->team_id || !*o->team_id)

@@ -124,8 +124,11 @@ static void test_api_inventory__owners_errors(void **state)
 	assert_status(t, "POST", "/api/v1/owners", "{\"name\":", 400);
 	assert_status(t, "POST", "/api/v1/owners", "{\"email\":\"a@b.c\",\"team_id\":\"t1\"}", 400);
 	assert_string_equal(testapi_str(t, "message"), "name is required");
-	assert_status(t, "POST", "/api/v1/owners", "{\"name\":\"a\",\"team_id\":\"t1\"}", 400);
-	assert_string_equal(testapi_str(t, "message"), "email is required");
+	/* no e-mail, as v2.1 allows: the owner's notifications go to its id */
+	assert_status(t, "POST", "/api/v1/owners",
+		      "{\"id\":\"o-nomail\",\"name\":\"a\",\"team_id\":\"t1\"}", 201);
+	assert_status(t, "GET", "/api/v1/owners/o-nomail", NULL, 200);
+	assert_string_equal(testapi_str(t, "team_id"), "t1");
 	assert_status(t, "POST", "/api/v1/owners",
 		      "{\"name\":\"a\",\"email\":\"not-an-address\",\"team_id\":\"t1\"}", 400);
 	assert_non_null(strstr(testapi_str(t, "message"), "invalid email format"));
@@ -146,7 +149,11 @@ static void test_api_inventory__owners_errors(void **state)
 	assert_status(t, "DELETE", "/api/v1/owners/o1", NULL, 409);
 	assert_string_equal(testapi_str(t, "message"),
 			    "Cannot delete owner: certificates are still assigned to this owner");
-	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM owners"), 1);
+	/* o1, and o-nomail stored with an empty address */
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM owners"), 2);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM owners WHERE id = 'o-nomail' AND "
+					  "email = ''"),
+			 1);
 }
 
 /* ---- issuers ---- */

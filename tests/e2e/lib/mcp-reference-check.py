@@ -36,7 +36,6 @@ import sys
 # API refuses the request without it, in v2.1 too) or "dropped" (not an input here)
 DEVIATIONS = {
     ("certctl_create_certificate", "renewal_policy_id", "required"),
-    ("certctl_create_owner", "email", "required"),
     ("certctl_create_owner", "team_id", "required"),
     ("certctl_create_target", "agent_id", "required"),
     ("certctl_register_agent", "id", "dropped"),
