@@ -224,12 +224,14 @@ void h_certificates_deploy(struct api_req *rq, struct api_resp *rs)
 		api_reply_error(rs, rq, 400, "only target_id may be given");
 		goto out;
 	}
+	/* "" means every target, as in v2.1 (which ignored target_id) */
 	if ((t = json_object_get(body, "target_id")) && !json_is_null(t)) {
-		if (!json_is_string(t) || !json_string_length(t)) {
-			api_reply_error(rs, rq, 400, "target_id: must be a non-empty string");
+		if (!json_is_string(t)) {
+			api_reply_error(rs, rq, 400, "target_id: must be a string");
 			goto out;
 		}
-		target_id = json_string_value(t);
+		if (json_string_length(t))
+			target_id = json_string_value(t);
 	}
 	if (!(c = api_db(rq, rs)))
 		goto out;

@@ -162,6 +162,37 @@ static int after_write(struct api_req *rq CC_UNUSED, struct cc_dbc *c, void *obj
 	return cc_certificate_set_targets(c, m->id, &m->target_ids, err);
 }
 
+/* v2.1 read these keys as "not given" when empty ("" or null, as Go clients send unset
+ * fields): on create the defaults apply, on update the stored value stays. A null still
+ * clears an environment or a profile, which v2.1 could not do at all. */
+static const struct {
+	const char *key;
+	bool null_clears;
+} v21_blank[] = {
+	{ "name", false },
+	{ "common_name", false },
+	{ "environment", true },
+	{ "owner_id", false },
+	{ "team_id", false },
+	{ "issuer_id", false },
+	{ "renewal_policy_id", false },
+	{ "certificate_profile_id", true },
+	{ "status", false },
+	{ "sans", false },
+	{ "tags", false },
+	{ "target_ids", false },
+};
+
+static void drop_blank(json_t *body, bool create CC_UNUSED)
+{
+	for (size_t i = 0; i < CC_ARRAY_SIZE(v21_blank); i++) {
+		json_t *v = json_object_get(body, v21_blank[i].key);
+		if ((json_is_string(v) && !json_string_length(v)) ||
+		    (json_is_null(v) && !v21_blank[i].null_clears))
+			json_object_del(body, v21_blank[i].key);
+	}
+}
+
 static void defaults(void *obj)
 {
 	struct cc_certificate *m = obj;
@@ -177,6 +208,7 @@ static const struct api_resource certs = {
 	.label = "Certificate",
 	.flags = RES_CLIENT_ID | RES_REFS_CHECKED,
 	.defaults = defaults,
+	.body = drop_blank,
 	.validate = validate,
 	.prepare = prepare,
 	.after_write = after_write,

@@ -74,6 +74,13 @@ static int decode_entry(size_t i, json_t *in, struct cc_discovered_cert *d, stru
 			return cc_err_set(err, CC_E_INVALID,
 					  "certificates[%zu]: unknown field '%s'", i, k);
 	}
+	/* "" is an unknown date (stored NULL, as v2.1 did); other text must be RFC 3339 */
+	for (size_t j = 0; j < 2; j++) {
+		const char *date = j ? "not_after" : "not_before";
+		v = json_object_get(in, date);
+		if (json_is_string(v) && !json_string_length(v))
+			json_object_del(in, date);
+	}
 	if (cc_obj_from_json(&cc_discovered_cert_entity, in, d, NULL, err) < 0)
 		return cc_err_prefix(err, "certificates[%zu]", i);
 	if (!fingerprint_ok(d->fingerprint_sha256))
@@ -123,8 +130,10 @@ static int decode_head(json_t *body, const char *agent, struct report *rep, size
 		if (!known_key(keys, CC_ARRAY_SIZE(keys), k))
 			return cc_err_set(err, CC_E_INVALID, "unknown field '%s'", k);
 	}
+	/* v2.1 took the agent from the path; "" names none, another agent is refused */
 	v = json_object_get(body, "agent_id");
-	if (v && !json_is_null(v) && (!json_is_string(v) || strcmp(json_string_value(v), agent)))
+	if (v && !json_is_null(v) &&
+	    (!json_is_string(v) || (json_string_length(v) && strcmp(json_string_value(v), agent))))
 		return cc_err_set(err, CC_E_INVALID,
 				  "agent_id: must be the agent of the path ('%s')", agent);
 	if (string_array(json_object_get(body, "directories"), "directories",

@@ -137,6 +137,19 @@ static int write_obj(struct api_req *rq, struct cc_dbc *c, const struct api_reso
 	return commit_with_audit(rq, c, r, r->audit_update, rq->params[0], err);
 }
 
+/* v2.1 read an empty id ("" or null) as none: a create names the resource itself, an update
+ * goes by the path; then the resource's own rewrites */
+static void body_v21(const struct api_resource *r, json_t *body, bool create)
+{
+	const char *pk = cc_entity_pk(r->e)->json;
+	json_t *id = json_object_get(body, pk);
+
+	if (json_is_null(id) || (json_is_string(id) && !json_string_length(id)))
+		json_object_del(body, pk);
+	if (r->body)
+		r->body(body, create);
+}
+
 void api_res_create(struct api_req *rq, struct api_resp *rs, const struct api_resource *r)
 {
 	struct cc_err err = CC_ERR_INIT;
@@ -149,6 +162,7 @@ void api_res_create(struct api_req *rq, struct api_resp *rs, const struct api_re
 
 	if (!body)
 		goto out;
+	body_v21(r, body, true);
 	/* server defaults first: the body is decoded over them */
 	if (r->defaults)
 		r->defaults(obj);
@@ -188,6 +202,7 @@ void api_res_update(struct api_req *rq, struct api_resp *rs, const struct api_re
 
 	if (!body || !(c = api_db(rq, rs)))
 		goto out;
+	body_v21(r, body, false);
 	id = json_object_get(body, cc_entity_pk(r->e)->json);
 	if (id && (!json_is_string(id) || strcmp(json_string_value(id), rq->params[0]))) {
 		api_reply_error(rs, rq, 400, "id: cannot be changed");

@@ -27,6 +27,9 @@ struct api_resource {
 	const char *conflict;
 	/* fills server defaults on create (the body is decoded over them) */
 	void (*defaults)(void *obj);
+	/* rewrites the request body before it is decoded, e.g. drops the keys whose empty
+	 * value v2.1 read as "not given"; create tells create from update */
+	void (*body)(json_t *body, bool create);
 	/* domain rules; create tells create from update. CC_E_INVALID → 400, etc. */
 	int (*validate)(struct cc_dbc *c, void *obj, bool create, struct cc_err *err);
 	/* like validate, with the request and the body keys present (create: every decoded key) */

@@ -261,7 +261,6 @@ static void test_api_certs__update(void **state)
 	assert_string_equal(testapi_str(t, "message"), "issuer_id 'i9' does not exist");
 	assert_status(t, "PUT", "/api/v1/certificates/c1",
 		      "{\"name\":\"x\",\"target_ids\":[\"tg9\"]}", 400);
-	assert_status(t, "PUT", "/api/v1/certificates/c1", "{\"owner_id\":\"\"}", 400);
 	assert_status(t, "PUT", "/api/v1/certificates/c1", "{\"status\":\"Nope\"}", 400);
 	assert_status(t, "PUT", "/api/v1/certificates/c1", "{\"sans\":5}", 400);
 	assert_status(t, "PUT", "/api/v1/certificates/c1", "{\"id\":\"c2\"}", 400);
@@ -272,6 +271,56 @@ static void test_api_certs__update(void **state)
 			 1);
 	assert_status(t, "PUT", "/api/v1/certificates/c9", "{\"name\":\"x\"}", 404);
 	assert_int_equal(testapi_call(t, "PUT", "/api/v1/certificates/c1", "{}", ""), 401);
+}
+
+/* v2.1 read "" and null as "not given": Go clients send every field of the struct */
+static void test_api_certs__v21_blank_fields(void **state)
+{
+	struct testapi *t = TAPI(state);
+
+	assert_status(
+		t, "POST", "/api/v1/certificates",
+		CERT_BODY(",\"id\":\"\",\"sans\":null,\"environment\":\"\",\"target_ids\":"
+			  "null,\"certificate_profile_id\":\"\",\"status\":\"\",\"tags\":null,"
+			  "\"expires_at\":\"0001-01-01T00:00:00Z\",\"created_at\":"
+			  "\"0001-01-01T00:00:00Z\""),
+		201);
+	assert_non_null(strstr(testapi_str(t, "id"), "cert-"));
+	assert_string_equal(testapi_str(t, "status"), "Pending");
+	assert_int_equal(json_object_size(json_object_get(t->json, "tags")), 0);
+	assert_null(json_object_get(t->json, "certificate_profile_id"));
+	assert_status(t, "POST", "/api/v1/certificates",
+		      "{\"id\":\"c1\",\"name\":\"n1\",\"common_name\":\"a.example.com\","
+		      "\"owner_id\":\"o1\",\"team_id\":\"t1\",\"issuer_id\":\"i1\","
+		      "\"renewal_policy_id\":\"rp\",\"environment\":\"prod\",\"sans\":"
+		      "[\"a.example.com\"],\"certificate_profile_id\":\"p1\",\"status\":\"Active\","
+		      "\"tags\":{\"k\":\"v\"},\"target_ids\":[\"tg1\"]}",
+		      201);
+	/* an update of empty values keeps every stored one */
+	assert_status(t, "PUT", "/api/v1/certificates/c1",
+		      "{\"id\":\"\",\"name\":\"\",\"common_name\":\"\",\"environment\":\"\","
+		      "\"owner_id\":\"\",\"team_id\":\"\",\"issuer_id\":\"\","
+		      "\"renewal_policy_id\":\"\",\"certificate_profile_id\":\"\",\"status\":\"\","
+		      "\"sans\":null,\"tags\":null,\"target_ids\":null}",
+		      200);
+	assert_string_equal(testapi_str(t, "name"), "n1");
+	assert_string_equal(testapi_str(t, "environment"), "prod");
+	assert_string_equal(testapi_str(t, "certificate_profile_id"), "p1");
+	assert_string_equal(testapi_str(t, "status"), "Active");
+	assert_int_equal(json_array_size(json_object_get(t->json, "sans")), 1);
+	assert_targets(t, "[\"tg1\"]");
+	assert_int_equal(testapi_count(t,
+				       "SELECT COUNT(*) FROM managed_certificates WHERE "
+				       "id = 'c1' AND owner_id = 'o1' AND environment = 'prod' AND "
+				       "certificate_profile_id = 'p1'"),
+			 1);
+	/* null clears the optional environment and profile */
+	assert_status(t, "PUT", "/api/v1/certificates/c1",
+		      "{\"environment\":null,\"certificate_profile_id\":null}", 200);
+	assert_null(json_object_get(t->json, "certificate_profile_id"));
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM managed_certificates WHERE "
+					  "id = 'c1' AND certificate_profile_id IS NULL"),
+			 1);
 }
 
 static void test_api_certs__delete_archives(void **state)
@@ -404,8 +453,9 @@ static void test_api_certs__renew_server_keygen(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(create_and_get),  T(create_errors), T(list),	      T(update),
-		T(delete_archives), T(versions),      T(deployments), T(renew_agent_keygen),
+		T(create_and_get), T(create_errors),	T(list),
+		T(update),	   T(v21_blank_fields), T(delete_archives),
+		T(versions),	   T(deployments),	T(renew_agent_keygen),
 	};
 	const struct CMUnitTest server[] = {
 		T(renew_server_keygen),

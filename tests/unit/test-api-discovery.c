@@ -85,6 +85,17 @@ static void test_api_discovery__report_counts_new(void **state)
 	/* errors only: a valid report */
 	assert_status(t, "POST", DISC, "{\"errors\":[\"failed to walk /x\"]}", 202);
 	assert_int_equal(num(t, "certificates_found"), 0);
+	/* as in v2.1, an empty agent_id means the path's agent and empty dates are unknown */
+	assert_status(t, "POST", DISC,
+		      "{\"agent_id\":\"\",\"certificates\":[{\"fingerprint_sha256\":\"" FP_C
+		      "\",\"source_path\":\"/etc/ssl/d.pem\",\"not_before\":\"\","
+		      "\"not_after\":\"\"}]}",
+		      202);
+	assert_string_equal(testapi_str(t, "agent_id"), "ag1");
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM discovered_certificates WHERE "
+					  "source_path = '/etc/ssl/d.pem' AND agent_id = 'ag1' AND "
+					  "not_before IS NULL AND not_after IS NULL"),
+			 1);
 	free(id);
 }
 

@@ -431,6 +431,9 @@ static void test_api_issuance__deploy_route_and_agent_reports(void **state)
 	assert_status(t, "POST", path, "{\"target\":\"tg1\"}", 400);
 	assert_status(t, "POST", path, "{\"target_id\":7}", 400);
 	assert_status(t, "POST", path, NULL, 409);
+	/* "" names every target, as v2.1 ignored it */
+	assert_status(t, "POST", path, "{\"target_id\":\"\"}", 409);
+	assert_non_null(strstr(testapi_str(t, "message"), "no enabled target"));
 	/* a1 deploys: Running, then Completed stamps the certificate and tells the owner */
 	assert_int_equal(work_count(t, "a1"), 1);
 	snprintf(job, sizeof(job), "%s",
