@@ -141,6 +141,7 @@ static int validate(struct cc_dbc *c CC_UNUSED, void *obj, bool create CC_UNUSED
 static const struct api_resource targets = {
 	.e = &cc_network_scan_target_entity,
 	.label = "Network scan target",
+	.flags = RES_UNPAGED,
 	.validate = validate,
 	.audit_delete = "network_scan_target_deleted",
 	.audit_resource_type = "network_scan_target",

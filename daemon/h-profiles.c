@@ -179,7 +179,7 @@ static void defaults(void *obj)
 static const struct api_resource profiles = {
 	.e = E,
 	.label = "Profile",
-	.flags = RES_CLIENT_ID,
+	.flags = RES_CLIENT_ID | RES_UNPAGED,
 	.validate = validate,
 	.defaults = defaults,
 	.audit_create = "create_profile",

@@ -17,6 +17,12 @@ static int parse_int(const char *name, const char *v, int min, int max, int *out
 	return 0;
 }
 
+bool api_query_unpaged(const struct api_req *rq)
+{
+	return !api_query(rq, "page") && !api_query(rq, "per_page") &&
+	       !api_query(rq, "page_size") && !api_query(rq, "cursor");
+}
+
 int api_parse_query(struct api_req *rq, const struct cc_entity *e, struct cc_query *q,
 		    struct cc_err *err)
 {
@@ -126,9 +132,9 @@ int api_list_reply(struct api_req *rq, struct api_resp *rs, const struct api_res
 		json_object_set_new(env, "page_size",
 				    json_integer(q->per_page ? q->per_page : CC_PAGE_DEFAULT));
 	} else {
+		int per = q->all ? (int)l->n : q->per_page ? q->per_page : CC_PAGE_DEFAULT;
 		env = json_pack("{s:o, s:I, s:i, s:i}", "data", data, "total", (json_int_t)l->total,
-				"page", q->page ? q->page : 1, "per_page",
-				q->per_page ? q->per_page : CC_PAGE_DEFAULT);
+				"page", q->page ? q->page : 1, "per_page", per);
 	}
 	api_reply_json(rs, 200, env);
 	return 0;
