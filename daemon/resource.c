@@ -150,6 +150,8 @@ void api_res_create(struct api_req *rq, struct api_resp *rs, const struct api_re
 
 	if (!body)
 		goto out;
+	if (r->body)
+		r->body(body);
 	/* server defaults first: the body is decoded over them */
 	if (r->defaults)
 		r->defaults(obj);
@@ -189,6 +191,8 @@ void api_res_update(struct api_req *rq, struct api_resp *rs, const struct api_re
 
 	if (!body || !(c = api_db(rq, rs)))
 		goto out;
+	if (r->body)
+		r->body(body);
 	id = json_object_get(body, cc_entity_pk(r->e)->json);
 	if (id && (!json_is_string(id) || strcmp(json_string_value(id), rq->params[0]))) {
 		api_reply_error(rs, rq, 400, "id: cannot be changed");

@@ -28,6 +28,9 @@ struct api_resource {
 	/* 409 message for a duplicate id or name; NULL = "<label> already exists (same id or
 	 * name)" */
 	const char *conflict;
+	/* edits the request body before it is decoded (create and update), e.g. drops the keys
+	 * whose value v2.1 read as "not given" */
+	void (*body)(json_t *body);
 	/* fills server defaults on create (the body is decoded over them) */
 	void (*defaults)(void *obj);
 	/* domain rules; create tells create from update. CC_E_INVALID → 400, etc. */
