@@ -134,6 +134,7 @@ out:
 static const struct api_resource agents = {
 	.e = &cc_agent_entity,
 	.label = "Agent",
+	.flags = RES_UNPAGED_COUNT, /* the members' list reply: per_page = count, as in v2.1 */
 };
 
 /* page mode only: membership is computed, so neither cursors nor filters apply; without

@@ -157,7 +157,7 @@ static void unset_zeros(json_t *body)
 static const struct api_resource targets = {
 	.e = &cc_network_scan_target_entity,
 	.label = "Network scan target",
-	.flags = RES_UNPAGED,
+	.flags = RES_UNPAGED_COUNT,
 	.body = unset_zeros,
 	.validate = validate,
 	.audit_delete = "network_scan_target_deleted",

@@ -132,7 +132,9 @@ int api_list_reply(struct api_req *rq, struct api_resp *rs, const struct api_res
 		json_object_set_new(env, "page_size",
 				    json_integer(q->per_page ? q->per_page : CC_PAGE_DEFAULT));
 	} else {
-		int per = q->all ? (int)l->n : q->per_page ? q->per_page : CC_PAGE_DEFAULT;
+		int per = q->per_page ? q->per_page : CC_PAGE_DEFAULT;
+		if (q->all && (r->flags & RES_UNPAGED_COUNT))
+			per = (int)l->n;
 		env = json_pack("{s:o, s:I, s:i, s:i}", "data", data, "total", (json_int_t)l->total,
 				"page", q->page ? q->page : 1, "per_page", per);
 	}

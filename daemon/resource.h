@@ -15,8 +15,10 @@ struct cc_strv;
  * 409 instead of the 400 "<label> refers to a resource that does not exist" */
 #define RES_REFS_CHECKED 0x2
 /* v2.1 listed every row of these: without page, per_page, page_size or cursor, so does the
- * list (per_page then echoes the row count) */
+ * list; per_page echoes 50 as v2.1's did, or with RES_UNPAGED_COUNT the row count (v2.1's
+ * network scan targets and group members) */
 #define RES_UNPAGED 0x4
+#define RES_UNPAGED_COUNT 0x8
 
 /* A create runs: decode, defaults, validate, prepare, insert, after_write, audit, commit;
  * an update: read, decode (merging), validate, prepare, update, after_write, audit, commit.
