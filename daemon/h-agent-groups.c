@@ -53,7 +53,7 @@ static void defaults(void *obj)
 static const struct api_resource groups = {
 	.e = E,
 	.label = "Agent group",
-	.flags = RES_CLIENT_ID,
+	.flags = RES_CLIENT_ID | RES_UNPAGED,
 	.validate = validate,
 	.defaults = defaults,
 	.audit_create = "create_agent_group",
@@ -134,9 +134,11 @@ out:
 static const struct api_resource agents = {
 	.e = &cc_agent_entity,
 	.label = "Agent",
+	.flags = RES_UNPAGED_COUNT, /* the members' list reply: per_page = count, as in v2.1 */
 };
 
-/* page mode only: membership is computed, so neither cursors nor filters apply */
+/* page mode only: membership is computed, so neither cursors nor filters apply; without
+ * page or per_page, every member */
 void h_agent_groups_members(struct api_req *rq, struct api_resp *rs)
 {
 	struct cc_agent_group *g = cc_obj_new(E);
@@ -160,7 +162,9 @@ void h_agent_groups_members(struct api_req *rq, struct api_resp *rs)
 		api_reply_err(rs, rq, &err);
 		goto out;
 	}
-	per = (size_t)(q.per_page ? q.per_page : CC_PAGE_DEFAULT);
+	/* v2.1 listed every member: so does a request without page or per_page */
+	q.all = api_query_unpaged(rq);
+	per = q.all ? l.n : (size_t)(q.per_page ? q.per_page : CC_PAGE_DEFAULT);
 	first = (size_t)(q.page ? q.page - 1 : 0) * per;
 	page.items = first < l.n ? l.items + first : NULL;
 	page.n = first < l.n ? (l.n - first < per ? l.n - first : per) : 0;

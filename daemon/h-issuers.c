@@ -90,7 +90,7 @@ static int before_delete(struct cc_dbc *c, const char *id, struct cc_err *err)
 static const struct api_resource issuers = {
 	.e = E,
 	.label = "Issuer",
-	.flags = RES_CLIENT_ID | RES_REFS_CHECKED,
+	.flags = RES_CLIENT_ID | RES_REFS_CHECKED | RES_UNPAGED,
 	.conflict = "An issuer with this id or name already exists",
 	.validate = validate,
 	.prepare = prepare,

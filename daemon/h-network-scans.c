@@ -138,9 +138,27 @@ static int validate(struct cc_dbc *c CC_UNUSED, void *obj, bool create CC_UNUSED
 	return 0;
 }
 
+/* v2.1 read an empty name, cidrs or ports and a zero scan_interval_hours or timeout_ms as
+ * "not given": the default on create, the stored value on update (Go clients send zeros) */
+static void unset_zeros(json_t *body, bool create CC_UNUSED)
+{
+	static const char *const keys[] = { "name", "cidrs", "ports", "scan_interval_hours",
+					    "timeout_ms" };
+
+	for (size_t i = 0; i < CC_ARRAY_SIZE(keys); i++) {
+		json_t *v = json_object_get(body, keys[i]);
+		if (json_is_null(v) || (json_is_string(v) && !json_string_length(v)) ||
+		    (json_is_array(v) && !json_array_size(v)) ||
+		    (json_is_integer(v) && !json_integer_value(v)))
+			json_object_del(body, keys[i]);
+	}
+}
+
 static const struct api_resource targets = {
 	.e = &cc_network_scan_target_entity,
 	.label = "Network scan target",
+	.flags = RES_UNPAGED_COUNT,
+	.body = unset_zeros,
 	.validate = validate,
 	.audit_delete = "network_scan_target_deleted",
 	.audit_resource_type = "network_scan_target",
@@ -151,7 +169,7 @@ API_RESOURCE_READERS(network_scans, &targets);
 API_RESOURCE_HANDLER(network_scans, update, &targets);
 API_RESOURCE_HANDLER(network_scans, delete, &targets);
 
-/* defaults first, then the body on top: an explicit 0 or [] is refused by validate */
+/* defaults first, then the body on top (its zeros and empty values removed) */
 static void defaults(struct cc_network_scan_target *t)
 {
 	t->ports.v = cc_xcalloc(1, sizeof(*t->ports.v));
@@ -182,6 +200,7 @@ void h_network_scans_create(struct api_req *rq, struct api_resp *rs)
 
 	if (!body)
 		goto out;
+	unset_zeros(body, true);
 	defaults(t);
 	if (cc_obj_from_json(&cc_network_scan_target_entity, body, t, NULL, &err) < 0 ||
 	    validate(NULL, t, true, &err) < 0) {

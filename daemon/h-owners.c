@@ -56,7 +56,7 @@ static int before_delete(struct cc_dbc *c, const char *id, struct cc_err *err)
 static const struct api_resource owners = {
 	.e = &cc_owner_entity,
 	.label = "Owner",
-	.flags = RES_CLIENT_ID,
+	.flags = RES_CLIENT_ID | RES_UNPAGED,
 	.validate = validate,
 	.before_delete = before_delete,
 };

@@ -162,11 +162,12 @@ static int validate(struct cc_dbc *c, void *obj, bool create, struct cc_err *err
 		return -1;
 	if (p->max_ttl_seconds < 0)
 		return cc_err_set(err, CC_E_INVALID, "max_ttl_seconds must be 0 or more");
-	if (p->allow_short_lived &&
-	    (p->max_ttl_seconds <= 0 || p->max_ttl_seconds >= SHORT_LIVED_MAX))
+	/* as in v2.1, max_ttl_seconds 0 (no cap) is accepted: the profile is then simply not
+	 * short-lived (that takes 0 < max_ttl_seconds < 3600) */
+	if (p->allow_short_lived && p->max_ttl_seconds >= SHORT_LIVED_MAX)
 		return cc_err_set(err, CC_E_INVALID,
-				  "allow_short_lived requires max_ttl_seconds from 1 to %d",
-				  SHORT_LIVED_MAX - 1);
+				  "allow_short_lived requires max_ttl_seconds below %d",
+				  SHORT_LIVED_MAX);
 	return 0;
 }
 
@@ -179,7 +180,7 @@ static void defaults(void *obj)
 static const struct api_resource profiles = {
 	.e = E,
 	.label = "Profile",
-	.flags = RES_CLIENT_ID,
+	.flags = RES_CLIENT_ID | RES_UNPAGED,
 	.validate = validate,
 	.defaults = defaults,
 	.audit_create = "create_profile",

@@ -64,7 +64,7 @@ static int prepare(struct api_req *rq, struct cc_dbc *c CC_UNUSED, void *obj,
 static const struct api_resource targets = {
 	.e = E,
 	.label = "Target",
-	.flags = RES_CLIENT_ID | RES_REFS_CHECKED,
+	.flags = RES_CLIENT_ID | RES_REFS_CHECKED | RES_UNPAGED,
 	.conflict = "A target with this id, or this name on the same agent, already exists",
 	.validate = validate,
 	.prepare = prepare,

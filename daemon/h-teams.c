@@ -15,7 +15,7 @@ static int validate(struct cc_dbc *c CC_UNUSED, void *obj, bool create CC_UNUSED
 static const struct api_resource teams = {
 	.e = &cc_team_entity,
 	.label = "Team",
-	.flags = RES_CLIENT_ID,
+	.flags = RES_CLIENT_ID | RES_UNPAGED,
 	.validate = validate,
 };
 

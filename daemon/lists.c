@@ -1,4 +1,5 @@
 /* lists.c: list query parameters, sparse fields and the list envelopes */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "daemon/resource.h"
@@ -17,6 +18,12 @@ static int parse_int(const char *name, const char *v, int min, int max, int *out
 	return 0;
 }
 
+bool api_query_unpaged(const struct api_req *rq)
+{
+	return !api_query(rq, "page") && !api_query(rq, "per_page") &&
+	       !api_query(rq, "page_size") && !api_query(rq, "cursor");
+}
+
 int api_parse_query(struct api_req *rq, const struct cc_entity *e, struct cc_query *q,
 		    struct cc_err *err)
 {
@@ -27,14 +34,18 @@ int api_parse_query(struct api_req *rq, const struct cc_entity *e, struct cc_que
 		return cc_err_set(err, CC_E_INVALID, "too many query parameters");
 	if ((v = api_query(rq, "page")) && parse_int("page", v, 1, 10000000, &q->page, err) < 0)
 		return -1;
+	/* above the maximum is the maximum (echoed as such): v2.1 scripts that ask for 1,000
+	 * rows a page got its default instead, and must not get a 400 now */
 	if ((v = api_query(rq, "per_page")) &&
-	    parse_int("per_page", v, 1, CC_PAGE_MAX, &q->per_page, err) < 0)
+	    parse_int("per_page", v, 1, INT_MAX, &q->per_page, err) < 0)
 		return -1;
 	if ((v = api_query(rq, "page_size"))) {
-		if (parse_int("page_size", v, 1, CC_PAGE_MAX, &q->per_page, err) < 0)
+		if (parse_int("page_size", v, 1, INT_MAX, &q->per_page, err) < 0)
 			return -1;
 		q->cursor_mode = true;
 	}
+	if (q->per_page > CC_PAGE_MAX)
+		q->per_page = CC_PAGE_MAX;
 	if ((v = api_query(rq, "cursor"))) {
 		q->cursor_mode = true;
 		q->cursor = v;
@@ -126,9 +137,11 @@ int api_list_reply(struct api_req *rq, struct api_resp *rs, const struct api_res
 		json_object_set_new(env, "page_size",
 				    json_integer(q->per_page ? q->per_page : CC_PAGE_DEFAULT));
 	} else {
+		int per = q->per_page ? q->per_page : CC_PAGE_DEFAULT;
+		if (q->all && (r->flags & RES_UNPAGED_COUNT))
+			per = (int)l->n;
 		env = json_pack("{s:o, s:I, s:i, s:i}", "data", data, "total", (json_int_t)l->total,
-				"page", q->page ? q->page : 1, "per_page",
-				q->per_page ? q->per_page : CC_PAGE_DEFAULT);
+				"page", q->page ? q->page : 1, "per_page", per);
 	}
 	api_reply_json(rs, 200, env);
 	return 0;

@@ -41,6 +41,7 @@ void api_res_list(struct api_req *rq, struct api_resp *rs, const struct api_reso
 		api_reply_err(rs, rq, &err);
 		goto out;
 	}
+	q.all = (r->flags & (RES_UNPAGED | RES_UNPAGED_COUNT)) && api_query_unpaged(rq);
 	if (!(c = api_db(rq, rs)))
 		goto out;
 	if (cc_repo_list(c, r->e, &q, &l, &err) < 0) {

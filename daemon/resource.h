@@ -14,6 +14,11 @@ struct cc_strv;
 /* the hooks check every reference first: a foreign-key failure on write keeps its own
  * 409 instead of the 400 "<label> refers to a resource that does not exist" */
 #define RES_REFS_CHECKED 0x2
+/* v2.1 listed every row of these: without page, per_page, page_size or cursor, so does the
+ * list; per_page echoes 50 as v2.1's did, or with RES_UNPAGED_COUNT the row count (v2.1's
+ * network scan targets and group members) */
+#define RES_UNPAGED 0x4
+#define RES_UNPAGED_COUNT 0x8
 
 /* A create runs: decode, defaults, validate, prepare, insert, after_write, audit, commit;
  * an update: read, decode (merging), validate, prepare, update, after_write, audit, commit.
@@ -79,6 +84,9 @@ void api_res_fail(struct api_req *rq, struct api_resp *rs, const struct api_reso
 
 /* name is required and has at most max characters (CC_E_INVALID) */
 int api_check_name(const char *name, size_t max, struct cc_err *err);
+
+/* no page, per_page, page_size or cursor parameter in the request */
+bool api_query_unpaged(const struct api_req *rq);
 
 /* list query parameters → struct cc_query (page, per_page, cursor, page_size, sort,
  * sort_desc and the entity's filters); 400 naming the parameter on bad values */

@@ -275,11 +275,11 @@ int cc_repo_list(struct cc_dbc *c, const struct cc_entity *e, const struct cc_qu
 	/* one row more than asked tells whether another cursor page exists */
 	if (q->cursor_mode)
 		cc_buf_addf(&sql, " LIMIT %d", per + 1);
-	else
+	else if (!q->all)
 		cc_buf_addf(&sql, " LIMIT %d OFFSET %lld", per, (long long)(page - 1) * per);
 	if (cc_db_exec(c, sql.buf, p.args, p.nargs, &r, err) < 0)
 		goto out;
-	cc_repo_fill(e, &r, per, out);
+	cc_repo_fill(e, &r, q->all && !q->cursor_mode ? -1 : per, out);
 	if (q->cursor_mode && r.nrows > per) {
 		const char *id = cc_obj_id(e, out->items[per - 1]);
 		int col = cc_dbres_col(&r, sf->column);

@@ -23,6 +23,7 @@ struct cc_query {
 	} filt[CC_QUERY_MAX_FILTERS];
 	int nfilt;
 	bool no_total; /* skip COUNT(*) */
+	bool all;      /* page mode: every matching row, no LIMIT (page and per_page unused) */
 };
 
 struct cc_list {

@@ -93,11 +93,93 @@ static void test_api_core__teams_crud(void **state)
 	assert_status(t, "GET", "/api/v1/teams?fields=id", NULL, 200);
 	assert_int_equal(json_object_size(json_array_get(json_object_get(t->json, "data"), 0)), 1);
 	assert_status(t, "GET", "/api/v1/teams?fields=id,secret", NULL, 400);
-	assert_status(t, "GET", "/api/v1/teams?per_page=501", NULL, 400);
+	assert_status(t, "GET", "/api/v1/teams?per_page=0", NULL, 400);
 	assert_non_null(strstr(testapi_str(t, "message"), "per_page"));
+	/* more than the maximum is the maximum, as a v2.1 script asking for 1,000 expects */
+	assert_status(t, "GET", "/api/v1/teams?per_page=1000", NULL, 200);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "per_page")), 500);
 	assert_status(t, "GET", "/api/v1/teams?sort=bogus", NULL, 400);
 	assert_status(t, "DELETE", "/api/v1/teams/t-1", NULL, 204);
 	assert_status(t, "DELETE", "/api/v1/teams/t-1", NULL, 404);
+}
+
+static long long list_len(struct testapi *t, const char *key)
+{
+	json_t *v = json_object_get(t->json, key);
+
+	return json_is_array(v) ? (long long)json_array_size(v) : json_integer_value(v);
+}
+
+/* POST /api/v1/<list> with a printf-made body: the status */
+static int create(struct testapi *t, const char *list, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int create(struct testapi *t, const char *list, const char *fmt, ...)
+{
+	char body[128], path[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	snprintf(path, sizeof(path), "/api/v1/%s", list);
+	return testapi_call(t, "POST", path, body, NULL);
+}
+
+/* v2.1 listed every team, owner, profile, agent group, network scan target and group member
+ * (no paging): a v2.1 client asking without page parameters must still see every row */
+static void test_api_core__v21_lists_are_unpaged(void **state)
+{
+	static const char *const lists[] = { "teams", "owners", "profiles", "agent-groups",
+					     "network-scan-targets" };
+	struct testapi *t = TAPI(state);
+	int n = 55;
+
+	assert_status(t, "POST", "/api/v1/agent-groups", "{\"id\":\"ga\",\"name\":\"ga\"}", 201);
+	for (int i = 0; i < n; i++) {
+		char *agent;
+		assert_int_equal(create(t, "teams", "{\"id\":\"t%d\",\"name\":\"t%d\"}", i, i),
+				 201);
+		assert_int_equal(create(t, "owners", "{\"name\":\"o%d\",\"team_id\":\"t0\"}", i),
+				 201);
+		assert_int_equal(create(t, "profiles", "{\"name\":\"p%d\"}", i), 201);
+		assert_int_equal(create(t, "agent-groups", "{\"name\":\"g%d\"}", i), 201);
+		assert_int_equal(create(t, "network-scan-targets",
+					"{\"name\":\"n%d\",\"cidrs\":[\"192.0.2.0/26\"]}", i),
+				 201);
+		assert_int_equal(create(t, "agents", "{\"name\":\"a%d\",\"hostname\":\"h\"}", i),
+				 201);
+		agent = cc_xstrdup(testapi_str(t, "id"));
+		assert_int_equal(
+			testapi_callf(t, "PUT", NULL, "/api/v1/agent-groups/ga/members/%s", agent),
+			200);
+		free(agent);
+	}
+	for (size_t i = 0; i < CC_ARRAY_SIZE(lists); i++) {
+		int want = n + !strcmp(lists[i], "agent-groups");
+		assert_int_equal(testapi_callf(t, "GET", NULL, "/api/v1/%s", lists[i]), 200);
+		assert_int_equal(list_len(t, "data"), want);
+		assert_int_equal(list_len(t, "total"), want);
+		assert_int_equal(list_len(t, "page"), 1);
+		/* per_page as v2.1 echoed it: 50, the row count for network scan targets */
+		assert_int_equal(list_len(t, "per_page"),
+				 strcmp(lists[i], "network-scan-targets") ? 50 : want);
+		/* paging is still there for those who ask */
+		assert_int_equal(testapi_callf(t, "GET", NULL, "/api/v1/%s?page=2", lists[i]), 200);
+		assert_int_equal(list_len(t, "data"), want - 50);
+		assert_int_equal(list_len(t, "per_page"), 50);
+		assert_int_equal(testapi_callf(t, "GET", NULL, "/api/v1/%s?per_page=10", lists[i]),
+				 200);
+		assert_int_equal(list_len(t, "data"), 10);
+	}
+	assert_status(t, "GET", "/api/v1/agent-groups/ga/members", NULL, 200);
+	assert_int_equal(list_len(t, "data"), n);
+	assert_int_equal(list_len(t, "per_page"), n);
+	assert_status(t, "GET", "/api/v1/agent-groups/ga/members?page=1", NULL, 200);
+	assert_int_equal(list_len(t, "data"), 50);
+	/* lists v2.1 paged keep the default page */
+	assert_status(t, "GET", "/api/v1/agents", NULL, 200);
+	assert_int_equal(list_len(t, "data"), 50);
+	assert_int_equal(list_len(t, "total"), n);
 }
 
 static void test_api_core__oversize_body_is_413(void **state)
@@ -158,6 +240,7 @@ int main(void)
 		cmocka_unit_test_setup(test_api_core__router_404_405, testapi_reset),
 		cmocka_unit_test_setup(test_api_core__request_id_echoed, testapi_reset),
 		cmocka_unit_test_setup(test_api_core__teams_crud, testapi_reset),
+		cmocka_unit_test_setup(test_api_core__v21_lists_are_unpaged, testapi_reset),
 		cmocka_unit_test_setup(test_api_core__oversize_body_is_413, testapi_reset),
 		cmocka_unit_test_setup(test_api_core__audit_rows_written, testapi_reset),
 		cmocka_unit_test(test_api_core__every_route_is_reachable_or_absent),

@@ -347,13 +347,12 @@ static void test_api_discovery__network_targets_reject(void **state)
 	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"::ffff:127.0.0.1\"]}", "IPv4-mapped");
 	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\",\"127.0.0.1\"]}", "loopback");
 	expect_400(t, "{\"name\":\"n\",\"cidrs\":[1]}", "cidrs");
-	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\"],\"ports\":[]}", "port");
 	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\"],\"ports\":[0]}", "port");
 	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\"],\"ports\":[65536]}", "port");
 	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\"],\"ports\":[\"443\"]}", "ports");
-	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\"],\"scan_interval_hours\":0}",
+	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\"],\"scan_interval_hours\":-1}",
 		   "scan_interval_hours");
-	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\"],\"timeout_ms\":0}", "timeout_ms");
+	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\"],\"timeout_ms\":-5}", "timeout_ms");
 	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\"],\"timeout_ms\":60001}",
 		   "timeout_ms");
 	expect_400(t, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\"],\"enabled\":\"yes\"}", "enabled");
@@ -363,6 +362,31 @@ static void test_api_discovery__network_targets_reject(void **state)
 	assert_int_equal(
 		testapi_call(t, "POST", NST, "{\"name\":\"n\",\"cidrs\":[\"10.0.0.1\"]}", ""), 401);
 	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM network_scan_targets"), 0);
+}
+
+/* v2.1 clients (Go structs) send zeros for what they leave out: v2.1 read them as "use the
+ * default" */
+static void test_api_discovery__network_targets_v21_zeros(void **state)
+{
+	struct testapi *t = TAPI(state);
+
+	assert_status(t, "POST", NST,
+		      "{\"name\":\"z\",\"cidrs\":[\"10.0.0.1\"],\"ports\":[],"
+		      "\"scan_interval_hours\":0,\"timeout_ms\":0}",
+		      201);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(t->json, "ports"), 0)),
+			 443);
+	assert_int_equal(json_array_size(json_object_get(t->json, "ports")), 1);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "scan_interval_hours")), 6);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "timeout_ms")), 5000);
+	assert_status(t, "POST", NST,
+		      "{\"name\":\"z2\",\"cidrs\":[\"10.0.0.2\"],\"ports\":null,"
+		      "\"scan_interval_hours\":null}",
+		      201);
+	assert_int_equal(json_integer_value(json_object_get(t->json, "scan_interval_hours")), 6);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM network_scan_targets WHERE "
+					  "scan_interval_hours = 6 AND timeout_ms = 5000"),
+			 2);
 }
 
 static void test_api_discovery__network_targets_update_delete(void **state)
@@ -391,7 +415,13 @@ static void test_api_discovery__network_targets_update_delete(void **state)
 	assert_status(t, "PUT", p, "{\"cidrs\":[\"169.254.0.0/24\"]}", 400);
 	assert_status(t, "PUT", p, "{\"cidrs\":[\"10.0.0.0/8\"]}", 400);
 	assert_status(t, "PUT", p, "{\"ports\":[70000]}", 400);
-	assert_status(t, "PUT", p, "{\"name\":\"\"}", 400);
+	/* v2.1's "not given": empty values and zeros keep what is stored */
+	assert_status(t, "PUT", p,
+		      "{\"name\":\"\",\"cidrs\":[],\"ports\":[],\"scan_interval_hours\":0,"
+		      "\"timeout_ms\":0}",
+		      200);
+	assert_string_equal(testapi_str(t, "name"), "renamed");
+	assert_int_equal(json_integer_value(json_object_get(t->json, "timeout_ms")), 2000);
 	assert_status(t, "PUT", p, "{\"x\":1}", 400);
 	assert_status(t, "PUT", p, "{", 400);
 	assert_status(t, "PUT", NST "/nst-nope", "{\"name\":\"x\"}", 404);
@@ -420,6 +450,8 @@ int main(void)
 		cmocka_unit_test_setup(test_api_discovery__claim_and_dismiss, testapi_reset),
 		cmocka_unit_test_setup(test_api_discovery__network_targets_create, testapi_reset),
 		cmocka_unit_test_setup(test_api_discovery__network_targets_reject, testapi_reset),
+		cmocka_unit_test_setup(test_api_discovery__network_targets_v21_zeros,
+				       testapi_reset),
 		cmocka_unit_test_setup(test_api_discovery__network_targets_update_delete,
 				       testapi_reset),
 	};

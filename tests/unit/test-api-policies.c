@@ -338,7 +338,11 @@ static void test_api_profiles__create_defaults(void **state)
 	assert_true(json_is_true(json_object_get(t->json, "allow_short_lived")));
 	assert_int_equal(json_array_size(json_object_get(t->json, "allowed_ekus")), 2);
 	assert_status(t, "POST", PROF, "{\"name\":\"web\"}", 409);
-	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM certificate_profiles"), 2);
+	/* v2.1 accepts allow_short_lived without a cap: not short-lived, but stored as given */
+	assert_status(t, "POST", PROF, "{\"name\":\"flag-only\",\"allow_short_lived\":true}", 201);
+	assert_true(json_is_true(json_object_get(t->json, "allow_short_lived")));
+	assert_int_equal(json_integer_value(json_object_get(t->json, "max_ttl_seconds")), 0);
+	assert_int_equal(testapi_count(t, "SELECT COUNT(*) FROM certificate_profiles"), 3);
 	assert_int_equal(testapi_call(t, "POST", PROF, "{\"name\":\"x\"}", ""), 401);
 }
 
@@ -374,10 +378,8 @@ static void test_api_profiles__validation(void **state)
 		  "allowed_ekus: must be an array" },
 		{ "{\"name\":\"n\",\"max_ttl_seconds\":-1}", "max_ttl_seconds must be 0 or more" },
 		{ "{\"name\":\"n\",\"max_ttl_seconds\":1.5}", "max_ttl_seconds" },
-		{ "{\"name\":\"n\",\"allow_short_lived\":true}",
-		  "allow_short_lived requires max_ttl_seconds from 1 to 3599" },
 		{ "{\"name\":\"n\",\"allow_short_lived\":true,\"max_ttl_seconds\":3600}",
-		  "allow_short_lived requires" },
+		  "allow_short_lived requires max_ttl_seconds below 3600" },
 		{ "{\"name\":\"n\",\"required_san_patterns\":[\"(a\"]}",
 		  "required_san_patterns[0]: invalid POSIX extended regular expression" },
 		{ "{\"name\":\"n\",\"required_san_patterns\":[\"\"]}",
