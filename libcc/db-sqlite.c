@@ -122,7 +122,15 @@ static void sq_disconnect(struct cc_dbc *c)
 
 static void sq_shrink(struct cc_dbc *c)
 {
-	sqlite3_db_release_memory(((struct sqlite_conn *)c)->h);
+	struct sqlite_conn *sc = (struct sqlite_conn *)c;
+
+	/* prepared again on their next use */
+	for (int i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(sc->cache[i].st);
+		free(sc->cache[i].sql);
+		sc->cache[i] = (struct stmt_slot){ 0 };
+	}
+	sqlite3_db_release_memory(sc->h);
 }
 
 static bool sq_healthy(struct cc_dbc *c)

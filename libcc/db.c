@@ -194,13 +194,36 @@ void cc_db_let_writers_in(const struct cc_dbc *c)
 
 void cc_db_shrink(struct cc_db *db)
 {
+	struct cc_dbc *spare;
+
 	pthread_mutex_lock(&db->mu);
+	/* SQLite: keep the most recently used idle connection; each other one holds a parsed
+	 * schema and its statements (about 150 kB), and opening one again takes a millisecond.
+	 * A PostgreSQL connection costs a round of authentication and little memory here. */
+	spare = db->idle && db->drv->engine == CC_DB_SQLITE ? db->idle->next_idle : NULL;
+	if (spare)
+		db->idle->next_idle = NULL;
+	for (struct cc_dbc *c = spare, *next; c; c = next) {
+		next = c->next_idle;
+		db->drv->disconnect(c);
+		db->open--;
+	}
 	for (struct cc_dbc *c = db->idle; c && db->drv->shrink; c = c->next_idle)
 		db->drv->shrink(c);
 	pthread_mutex_unlock(&db->mu);
 #ifdef __GLIBC__
 	malloc_trim(0);
 #endif
+}
+
+int cc_db_open_connections(struct cc_db *db)
+{
+	int n;
+
+	pthread_mutex_lock(&db->mu);
+	n = db->open;
+	pthread_mutex_unlock(&db->mu);
+	return n;
 }
 
 /* which generations a statement moves: 0 for reads */

@@ -94,9 +94,12 @@ int cc_db_begin(struct cc_dbc *c, struct cc_err *err);
 int cc_db_commit(struct cc_dbc *c, struct cc_err *err);
 void cc_db_rollback(struct cc_dbc *c);
 bool cc_db_in_tx(const struct cc_dbc *c);
-/* idle connections give back the memory of their caches (SQLite page caches), then the
- * allocator returns free pages to the system: for quiet moments, so an idle daemon is small */
+/* idle connections give back the memory of their caches (SQLite page caches and prepared
+ * statements; on SQLite all idle connections but one are closed), then the allocator
+ * returns free pages to the system: for quiet moments, so an idle daemon is small */
 void cc_db_shrink(struct cc_db *db);
+/* connections open now, in use or idle (tests, metrics) */
+int cc_db_open_connections(struct cc_db *db);
 /* for a loop of write transactions (scans, bulk work), between two of them: SQLite's write
  * lock is not fair, so a loop that takes it again at once starves every other writer (the
  * audit writer's queue overflows, API writes time out). A short pause lets them in. */

@@ -58,6 +58,44 @@ static void test_repo__insert_get_update_delete(void **state)
 	cc_obj_release(&cc_team_entity, &tm);
 }
 
+/* shrinking a quiet pool: SQLite keeps one idle connection, PostgreSQL all of them; the
+ * statements they dropped are prepared again on their next use */
+static void test_repo__shrink_keeps_the_pool_usable(void **state)
+{
+	struct testdb *t = TDB(state);
+	struct cc_err err = CC_ERR_INIT;
+	struct cc_dbc *c[3];
+	struct cc_dbres r = CC_DBRES_INIT;
+	int before = cc_db_open_connections(t->db);
+
+	for (int i = 0; i < 3; i++) {
+		c[i] = cc_db_get(t->db, &err);
+		assert_non_null(c[i]);
+		assert_int_equal(cc_db_exec(c[i], "SELECT COUNT(*) FROM teams", NULL, 0, &r, &err),
+				 0);
+		cc_dbres_release(&r);
+	}
+	int busy = cc_db_open_connections(t->db);
+
+	assert_true(busy >= before + 2);
+	for (int i = 0; i < 3; i++)
+		cc_db_put(t->db, c[i]);
+	cc_db_shrink(t->db);
+	/* t->c, borrowed by the fixture, is not idle and stays open */
+	assert_int_equal(cc_db_open_connections(t->db), t->engine == CC_DB_SQLITE ? 2 : busy);
+	for (int round = 0; round < 2; round++) {
+		struct cc_dbc *d = cc_db_get(t->db, &err);
+		assert_non_null(d);
+		assert_int_equal(cc_db_exec(d, "SELECT COUNT(*) FROM teams WHERE id <> $1",
+					    CC_DB_ARGS(CC_DB_TEXT("x")), &r, &err),
+				 0);
+		assert_int_equal(cc_dbres_int(&r, 0, 0), 0);
+		cc_dbres_release(&r);
+		cc_db_put(t->db, d);
+		cc_db_shrink(t->db);
+	}
+}
+
 static void test_repo__duplicate_is_conflict(void **state)
 {
 	struct testdb *t = TDB(state);
@@ -237,6 +275,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_repo__insert_get_update_delete, testdb_reset),
+		cmocka_unit_test_setup(test_repo__shrink_keeps_the_pool_usable, testdb_reset),
 		cmocka_unit_test_setup(test_repo__duplicate_is_conflict, testdb_reset),
 		cmocka_unit_test_setup(test_repo__update_missing_is_not_found, testdb_reset),
 		cmocka_unit_test_setup(test_repo__list_pages_sort_filter, testdb_reset),
