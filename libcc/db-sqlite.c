@@ -1,4 +1,5 @@
-/* db-sqlite.c: the SQLite driver (WAL, foreign keys on, busy timeout, statement cache) */
+/* db-sqlite.c: the SQLite driver (WAL, foreign keys on, busy timeout, statement cache,
+ * checkpoints in the background: sqlite-ckpt.c) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "libcc/buf.h"
 #include "libcc/err.h"
 #include "libcc/log.h"
+#include "libcc/sqlite-ckpt.h"
 #include "libcc/time.h"
 #include "libcc/banned.h"
 
@@ -103,9 +105,24 @@ static struct cc_dbc *sq_connect(struct cc_db *db, struct cc_err *err)
 		free(sc);
 		return NULL;
 	}
+	/* commits wake the background checkpointer instead of checkpointing themselves */
+	cc_sqlite_ckpt_attach(*cc_db_driver_state(db), sc->h);
 	sc->base.db = db;
 	sc->base.drv = &cc_db_sqlite_driver;
 	return &sc->base;
+}
+
+static int sq_pool_open(struct cc_db *db, struct cc_err *err)
+{
+	(void)err;
+	*cc_db_driver_state(db) = cc_sqlite_ckpt_new(cc_db_target(db), cc_db_log(db));
+	return 0;
+}
+
+static void sq_pool_close(struct cc_db *db)
+{
+	cc_sqlite_ckpt_free(*cc_db_driver_state(db));
+	*cc_db_driver_state(db) = NULL;
 }
 
 static void sq_disconnect(struct cc_dbc *c)
@@ -351,4 +368,6 @@ const struct cc_db_driver cc_db_sqlite_driver = {
 	.exec = sq_exec,
 	.script = sq_script,
 	.shrink = sq_shrink,
+	.pool_open = sq_pool_open,
+	.pool_close = sq_pool_close,
 };

@@ -26,6 +26,7 @@ struct cc_db {
 	pthread_cond_t cv;
 	struct cc_dbc *idle;
 	int open, max;
+	void *drv_state; /* the driver's, see pool_open */
 	/* committed writes so far: to the audit trail, and to everything else */
 	_Atomic uint64_t gen[2];
 };
@@ -65,6 +66,10 @@ struct cc_db *cc_db_open(const char *url, int max_conns, struct cc_log *log, str
 	db->max = max_conns > 0 ? max_conns : 1;
 	pthread_mutex_init(&db->mu, NULL);
 	pthread_cond_init(&db->cv, NULL);
+	if (db->drv->pool_open && db->drv->pool_open(db, err) < 0) {
+		cc_db_close(db);
+		return NULL;
+	}
 	/* connect once now so configuration errors surface at startup */
 	c = db->drv->connect(db, err);
 	if (!c) {
@@ -80,6 +85,8 @@ void cc_db_close(struct cc_db *db)
 {
 	if (!db)
 		return;
+	if (db->drv->pool_close)
+		db->drv->pool_close(db);
 	while (db->idle) {
 		struct cc_dbc *c = db->idle;
 		db->idle = c->next_idle;
@@ -115,6 +122,11 @@ const char *cc_db_target(const struct cc_db *db)
 struct cc_log *cc_db_log(const struct cc_db *db)
 {
 	return db->log;
+}
+
+void **cc_db_driver_state(struct cc_db *db)
+{
+	return &db->drv_state;
 }
 
 enum cc_db_engine cc_dbc_engine(const struct cc_dbc *c)

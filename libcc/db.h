@@ -133,6 +133,10 @@ struct cc_db_driver {
 		    struct cc_dbres *res, struct cc_err *err);
 	int (*script)(struct cc_dbc *c, const char *sql, struct cc_err *err);
 	void (*shrink)(struct cc_dbc *c); /* optional: drop caches it can rebuild */
+	/* optional: the pool's own state (cc_db_driver_state), made before the first connect
+	 * and released before the idle connections are closed (no statement runs then) */
+	int (*pool_open)(struct cc_db *db, struct cc_err *err);
+	void (*pool_close)(struct cc_db *db);
 };
 
 struct cc_dbc {
@@ -150,6 +154,8 @@ extern const struct cc_db_driver cc_db_pg_driver;
 /* the connection target as the driver needs it (path or libpq URL) */
 const char *cc_db_target(const struct cc_db *db);
 struct cc_log *cc_db_log(const struct cc_db *db);
+/* a slot for the driver's per-pool state (pool_open/pool_close) */
+void **cc_db_driver_state(struct cc_db *db);
 
 /* result building, shared by the drivers */
 struct cc_dbres_builder;
