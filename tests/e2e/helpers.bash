@@ -467,6 +467,17 @@ cli_serve() {
 	API_KEY=$CLI_KEY
 }
 
+# same_json PATH CMD...: the command's --format json output is the API's body for GET PATH
+same_json() {
+	local path=$1
+	shift
+	run certctl "$@" -o json
+	assert_success
+	api GET "$path"
+	assert_status 200
+	assert_equal "$output" "$HTTP_BODY"
+}
+
 # verbs_of CMD: the verbs of a resource command, from its help
 verbs_of() {
 	certctl help "$1" | sed -n '/^commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }'

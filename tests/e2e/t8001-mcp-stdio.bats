@@ -5,6 +5,7 @@
 # huge lines, and the tool list of docs/mcp.md kept in step with the table
 
 load helpers
+load lib/mcp
 
 KEY=t8001-admin-key-0123456789
 INIT='{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bats","version":"1"}}}'
@@ -20,28 +21,8 @@ setup() {
 
 teardown() { common_teardown; }
 
-# mcp LINE...: one certctl mcp session fed these lines, then EOF; MCP_OUT holds stdout,
-# $TEST_DIR/mcp.err stderr; fails unless it exits 0 and every stdout line is JSON-RPC 2.0
-mcp() {
-	printf '%s\n' "$@" >"$TEST_DIR/mcp.in"
-	certctl mcp <"$TEST_DIR/mcp.in" >"$TEST_DIR/mcp.out" 2>"$TEST_DIR/mcp.err" ||
-		fail "certctl mcp exited $?: $(cat "$TEST_DIR/mcp.err")"
-	MCP_OUT=$(cat "$TEST_DIR/mcp.out")
-	[ -z "$MCP_OUT" ] || jq -e 'if type == "array" then all(.[]; .jsonrpc == "2.0")
-		else .jsonrpc == "2.0" end' "$TEST_DIR/mcp.out" >/dev/null ||
-		fail "stdout holds something else than JSON-RPC messages: $MCP_OUT"
-}
-
-# reply ID: the response with this id
-reply() {
-	jq -c --argjson id "$1" 'select(type == "object" and .id == $id)' <<<"$MCP_OUT"
-}
-
-# call ID TOOL ARGS: a tools/call request line
-call() {
-	printf '{"jsonrpc":"2.0","id":%s,"method":"tools/call","params":{"name":"%s","arguments":%s}}' \
-		"$1" "$2" "$3"
-}
+# mcp LINE...: one certctl mcp session fed these lines (lib/mcp.bash)
+mcp() { mcp_session certctl mcp -- "$@"; }
 
 # assert_rpc_error ID CODE WORD: the response ID is a JSON-RPC error CODE naming WORD
 assert_rpc_error() {

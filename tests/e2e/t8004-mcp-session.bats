@@ -5,6 +5,7 @@
 # batches); revocation reasons the API takes; OCSP as a base64 DER resource; EOF
 
 load helpers
+load lib/mcp
 
 INIT_V='{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"%s","capabilities":{},"clientInfo":{"name":"bats","version":"1"}}}'
 INITIALIZED='{"jsonrpc":"2.0","method":"notifications/initialized"}'
@@ -25,34 +26,7 @@ setup() {
 
 teardown() { common_teardown; }
 
-# session CMD... -- LINE...: CMD fed these lines, then EOF; MCP_OUT holds stdout,
-# $TEST_DIR/mcp.err stderr; fails unless it exits 0 and every stdout line is JSON-RPC 2.0
-session() {
-	local cmd=()
-	while [ "$1" != -- ]; do
-		cmd+=("$1")
-		shift
-	done
-	shift
-	printf '%s\n' "$@" >"$TEST_DIR/mcp.in"
-	"${cmd[@]}" <"$TEST_DIR/mcp.in" >"$TEST_DIR/mcp.out" 2>"$TEST_DIR/mcp.err" ||
-		fail "${cmd[*]} exited $?: $(cat "$TEST_DIR/mcp.err")"
-	MCP_OUT=$(cat "$TEST_DIR/mcp.out")
-	[ -z "$MCP_OUT" ] || jq -e 'if type == "array" then all(.[]; .jsonrpc == "2.0")
-		else .jsonrpc == "2.0" end' "$TEST_DIR/mcp.out" >/dev/null ||
-		fail "stdout holds something else than JSON-RPC messages: $MCP_OUT"
-}
-
 init() { printf "$INIT_V" "${1:-2025-06-18}"; }
-
-reply() {
-	jq -c --argjson id "$1" 'select(type == "object" and .id == $id)' <<<"$MCP_OUT"
-}
-
-call() {
-	printf '{"jsonrpc":"2.0","id":%s,"method":"tools/call","params":{"name":"%s","arguments":%s}}' \
-		"$1" "$2" "$3"
-}
 
 # tool_ok ID: the result of tools/call ID, failing unless it is a successful tool result
 tool_ok() {
@@ -73,7 +47,7 @@ tool_err() {
 
 @test "without CERTCTL_API_KEY and CERTCTL_SERVER_URL the credentials file serve wrote is used" {
 	grep -qx "CERTCTL_SERVER_URL=http://127.0.0.1:$PORT" "$CREDS" || fail "no URL in $CREDS"
-	session certctl mcp -- "$(init)" "$INITIALIZED" "$(call 1 certctl_auth_check '{}')" \
+	mcp_session certctl mcp -- "$(init)" "$INITIALIZED" "$(call 1 certctl_auth_check '{}')" \
 		"$(call 2 certctl_list_teams '{"per_page":1}')"
 	jq -e '.structuredContent.status == "authenticated" and .structuredContent.role == "admin"' \
 		<<<"$(tool_ok 1)" >/dev/null || fail "auth check: $(reply 1)"
@@ -83,7 +57,7 @@ tool_err() {
 	! grep -qF "$KEY" "$TEST_DIR/mcp.err" || fail "the API key was logged"
 
 	# a key in the environment wins over the file: a wrong one is the API's 401 as a tool error
-	CERTCTL_API_KEY=wrong-key-0123456789 session certctl mcp -- "$(init)" \
+	CERTCTL_API_KEY=wrong-key-0123456789 mcp_session certctl mcp -- "$(init)" \
 		"$(call 1 certctl_list_teams '{}')" '{"jsonrpc":"2.0","id":2,"method":"ping"}'
 	run tool_err 1
 	assert_output "certctl API error (HTTP 401 Invalid API key): Invalid API key"
@@ -91,7 +65,7 @@ tool_err() {
 
 	# without the file (and no key) the same call is refused: the key above came from it
 	mv "$CREDS" "$TEST_DIR/credentials.away"
-	CERTCTL_SERVER_URL=http://127.0.0.1:$PORT session certctl mcp -- "$(init)" \
+	CERTCTL_SERVER_URL=http://127.0.0.1:$PORT mcp_session certctl mcp -- "$(init)" \
 		"$(call 1 certctl_list_teams '{}')"
 	run tool_err 1
 	assert_output --partial "HTTP 401"
@@ -101,7 +75,7 @@ tool_err() {
 	local link=$CERTCTL_BIN_DIR/certctl-mcp page
 	[ -L "$link" ] && [ "$(readlink "$link")" = certctl ] ||
 		fail "$link is not the link to certctl that make links creates"
-	session "$link" -- "$(init)" "$INITIALIZED" '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' \
+	mcp_session "$link" -- "$(init)" "$INITIALIZED" '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' \
 		"$(call 2 certctl_get_certificate '{"id":"mc-api-prod"}')" \
 		"$(call 3 certctl_list_certificates '{"status":"Revoked","fields":"id"}')"
 	[ "$(reply 0 | jq -r .result.serverInfo.name)" = certctl ] || fail "initialize: $(reply 0)"
@@ -128,7 +102,7 @@ tool_err() {
 	cmd=$(jq -r '.mcpServers.certctl.command' "$TEST_DIR/block.json")
 	mapfile -t args < <(jq -r '.mcpServers.certctl.args[]' "$TEST_DIR/block.json")
 	# the block's settings with this server's values, as a client would start it
-	CERTCTL_SERVER_URL=http://127.0.0.1:$PORT CERTCTL_API_KEY=$KEY session "$cmd" "${args[@]}" -- \
+	CERTCTL_SERVER_URL=http://127.0.0.1:$PORT CERTCTL_API_KEY=$KEY mcp_session "$cmd" "${args[@]}" -- \
 		"$(init)" "$INITIALIZED" "$(call 1 certctl_dashboard_summary '{}')"
 	jq -e '.structuredContent.total_certificates > 0' <<<"$(tool_ok 1)" >/dev/null ||
 		fail "summary: $(reply 1)"
@@ -138,7 +112,7 @@ tool_err() {
 	local v version want
 	version=$(certctl version | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)
 	for v in 2025-06-18 2025-03-26 2024-11-05 2099-01-01; do
-		session certctl mcp -- "$(init "$v")" "$INITIALIZED" \
+		mcp_session certctl mcp -- "$(init "$v")" "$INITIALIZED" \
 			"$(call 1 certctl_get_certificate '{"id":"mc-api-prod"}')" \
 			"[{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"},$(call 3 certctl_health '{}')]"
 		want=$v
@@ -184,7 +158,7 @@ tool_err() {
 	done
 	# the spelling matters: the schema refuses what the API would refuse
 	lines+=("$(call 99 certctl_bulk_revoke_certificates '{"reason":"KeyCompromise","certificate_ids":["x"]}')")
-	session certctl mcp -- "${lines[@]}" "$(call 98 certctl_get_crl '{}')"
+	mcp_session certctl mcp -- "${lines[@]}" "$(call 98 certctl_get_crl '{}')"
 	n=0
 	for reason in $(jq -r '.[]' <<<"$enum"); do
 		n=$((n + 1))
@@ -204,11 +178,11 @@ tool_err() {
 
 @test "OCSP and the DER CRL: base64 DER resources with their MIME types, read back by openssl" {
 	local serial r
-	session certctl mcp -- "$(init)" \
+	mcp_session certctl mcp -- "$(init)" \
 		"$(call 1 certctl_list_certificate_versions '{"id":"mc-compromised"}')"
 	serial=$(tool_ok 1 | jq -r '.structuredContent.data[0].serial_number')
 	[ -n "$serial" ] && [ "$serial" != null ] || fail "no serial: $(reply 1)"
-	session certctl mcp -- "$(init)" \
+	mcp_session certctl mcp -- "$(init)" \
 		"$(call 1 certctl_ocsp_check "{\"issuer_id\":\"iss-local\",\"serial\":\"$serial\"}")" \
 		"$(call 2 certctl_ocsp_check '{"issuer_id":"iss-local","serial":"0123abcd"}')" \
 		"$(call 3 certctl_get_der_crl '{"issuer_id":"iss-local"}')"

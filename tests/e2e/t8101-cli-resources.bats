@@ -12,16 +12,6 @@ setup() {
 	cli_serve
 }
 
-# same_json CMD...: the command's --format json output is the API's body for the same GET
-same_json() {
-	local path=$1
-	shift
-	run certctl "$@" -o json
-	assert_success
-	api GET "$path"
-	assert_equal "$output" "$HTTP_BODY"
-}
-
 @test "every list verb prints a table and the API's total; JSON mode is the API's JSON" {
 	local c total bad=''
 	for c in certs agents jobs issuers targets profiles policies owners teams agent-groups \

@@ -14,17 +14,6 @@ setup() {
 	cli_serve
 }
 
-# same_json PATH CMD...: the command's --format json output is the API's body for GET PATH
-same_json() {
-	local path=$1
-	shift
-	run certctl "$@" -o json
-	assert_success
-	api GET "$path"
-	assert_status 200
-	assert_equal "$output" "$HTTP_BODY"
-}
-
 # crud RES NOUN PATH FIELD VALUE CREATE-OPTIONS... -- UPDATE-OPTIONS...: create (table),
 # get and list (table and JSON), update (table and JSON: FIELD becomes VALUE), delete
 # (table, then JSON on a second one made with -o json); the id gone afterwards (exit 4)

@@ -40,9 +40,11 @@ struct fixture {
 	struct cc_db *db;
 };
 
+/* a fresh database in a temp dir with one table, t (b BLOB) */
 static void open_db(struct fixture *f)
 {
 	struct cc_err err = CC_ERR_INIT;
+	struct cc_dbc *c;
 	char *url;
 
 	snprintf(f->dir, sizeof(f->dir), "/tmp/certctl-wal-XXXXXX");
@@ -53,6 +55,10 @@ static void open_db(struct fixture *f)
 	f->db = cc_db_open(url, 4, NULL, &err);
 	free(url);
 	assert_non_null(f->db);
+	c = cc_db_get(f->db, &err);
+	assert_non_null(c);
+	assert_int_equal(cc_db_exec_script(c, "CREATE TABLE t (b BLOB)", &err), 0);
+	cc_db_put(f->db, c);
 }
 
 static void close_db(struct fixture *f)
@@ -89,16 +95,10 @@ static void write_loop(struct cc_db *db, int n)
 static void test_db_wal__no_thread_below_threshold(void **state)
 {
 	struct fixture f;
-	struct cc_err err = CC_ERR_INIT;
-	struct cc_dbc *c;
 	int before = threads();
 
 	(void)state;
 	open_db(&f);
-	c = cc_db_get(f.db, &err);
-	assert_non_null(c);
-	assert_int_equal(cc_db_exec_script(c, "CREATE TABLE t (b BLOB)", &err), 0);
-	cc_db_put(f.db, c);
 	write_loop(f.db, 50);
 	assert_int_equal(threads(), before);
 	close_db(&f);
@@ -109,17 +109,11 @@ static void test_db_wal__no_thread_below_threshold(void **state)
 static void test_db_wal__bounded_and_stops(void **state)
 {
 	struct fixture f;
-	struct cc_err err = CC_ERR_INIT;
 	struct cc_sqlite_ckpt_stats st;
-	struct cc_dbc *c;
 	int before = threads();
 
 	(void)state;
 	open_db(&f);
-	c = cc_db_get(f.db, &err);
-	assert_non_null(c);
-	assert_int_equal(cc_db_exec_script(c, "CREATE TABLE t (b BLOB)", &err), 0);
-	cc_db_put(f.db, c);
 	write_loop(f.db, 10 * CC_SQLITE_CKPT_PAGES);
 	cc_sqlite_ckpt_get_stats(*cc_db_driver_state(f.db), &st);
 
