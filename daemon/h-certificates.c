@@ -185,12 +185,9 @@ static const struct {
 
 static void drop_blank(json_t *body, bool create CC_UNUSED)
 {
-	for (size_t i = 0; i < CC_ARRAY_SIZE(v21_blank); i++) {
-		json_t *v = json_object_get(body, v21_blank[i].key);
-		if ((json_is_string(v) && !json_string_length(v)) ||
-		    (json_is_null(v) && !v21_blank[i].null_clears))
-			json_object_del(body, v21_blank[i].key);
-	}
+	for (size_t i = 0; i < CC_ARRAY_SIZE(v21_blank); i++)
+		api_body_unset(body, v21_blank[i].key,
+			       API_UNSET_EMPTY | (v21_blank[i].null_clears ? 0 : API_UNSET_NULL));
 }
 
 static void defaults(void *obj)

@@ -75,12 +75,8 @@ static int decode_entry(size_t i, json_t *in, struct cc_discovered_cert *d, stru
 					  "certificates[%zu]: unknown field '%s'", i, k);
 	}
 	/* "" is an unknown date (stored NULL, as v2.1 did); other text must be RFC 3339 */
-	for (size_t j = 0; j < 2; j++) {
-		const char *date = j ? "not_after" : "not_before";
-		v = json_object_get(in, date);
-		if (json_is_string(v) && !json_string_length(v))
-			json_object_del(in, date);
-	}
+	api_body_unset(in, "not_before", API_UNSET_EMPTY);
+	api_body_unset(in, "not_after", API_UNSET_EMPTY);
 	if (cc_obj_from_json(&cc_discovered_cert_entity, in, d, NULL, err) < 0)
 		return cc_err_prefix(err, "certificates[%zu]", i);
 	if (!fingerprint_ok(d->fingerprint_sha256))

@@ -145,13 +145,8 @@ static void unset_zeros(json_t *body, bool create CC_UNUSED)
 	static const char *const keys[] = { "name", "cidrs", "ports", "scan_interval_hours",
 					    "timeout_ms" };
 
-	for (size_t i = 0; i < CC_ARRAY_SIZE(keys); i++) {
-		json_t *v = json_object_get(body, keys[i]);
-		if (json_is_null(v) || (json_is_string(v) && !json_string_length(v)) ||
-		    (json_is_array(v) && !json_array_size(v)) ||
-		    (json_is_integer(v) && !json_integer_value(v)))
-			json_object_del(body, keys[i]);
-	}
+	for (size_t i = 0; i < CC_ARRAY_SIZE(keys); i++)
+		api_body_unset(body, keys[i], API_UNSET_ALL);
 }
 
 static const struct api_resource targets = {

@@ -138,15 +138,22 @@ static int write_obj(struct api_req *rq, struct cc_dbc *c, const struct api_reso
 	return commit_with_audit(rq, c, r, r->audit_update, rq->params[0], err);
 }
 
+void api_body_unset(json_t *body, const char *key, unsigned what)
+{
+	json_t *v = json_object_get(body, key);
+
+	if (((what & API_UNSET_EMPTY) && json_is_string(v) && !json_string_length(v)) ||
+	    ((what & API_UNSET_NULL) && json_is_null(v)) ||
+	    ((what & API_UNSET_ARRAY) && json_is_array(v) && !json_array_size(v)) ||
+	    ((what & API_UNSET_ZERO) && json_is_integer(v) && !json_integer_value(v)))
+		json_object_del(body, key);
+}
+
 /* v2.1 read an empty id ("" or null) as none: a create names the resource itself, an update
  * goes by the path; then the resource's own rewrites */
 static void body_v21(const struct api_resource *r, json_t *body, bool create)
 {
-	const char *pk = cc_entity_pk(r->e)->json;
-	json_t *id = json_object_get(body, pk);
-
-	if (json_is_null(id) || (json_is_string(id) && !json_string_length(id)))
-		json_object_del(body, pk);
+	api_body_unset(body, cc_entity_pk(r->e)->json, API_UNSET_EMPTY | API_UNSET_NULL);
 	if (r->body)
 		r->body(body, create);
 }

@@ -85,6 +85,16 @@ void api_res_fail(struct api_req *rq, struct api_resp *rs, const struct api_reso
 /* name is required and has at most max characters (CC_E_INVALID) */
 int api_check_name(const char *name, size_t max, struct cc_err *err);
 
+/* what api_body_unset treats as "not given" (v2.1's Go clients send unset fields as zero
+ * values): "" , null, [] and 0 */
+#define API_UNSET_EMPTY 0x1
+#define API_UNSET_NULL 0x2
+#define API_UNSET_ARRAY 0x4
+#define API_UNSET_ZERO 0x8
+#define API_UNSET_ALL 0xf
+/* removes key from the body when its value is one of what */
+void api_body_unset(json_t *body, const char *key, unsigned what);
+
 /* no page, per_page, page_size or cursor parameter in the request */
 bool api_query_unpaged(const struct api_req *rq);
 

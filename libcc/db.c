@@ -209,10 +209,8 @@ void cc_db_shrink(struct cc_db *db)
 	struct cc_dbc *spare;
 
 	pthread_mutex_lock(&db->mu);
-	/* SQLite: keep the most recently used idle connection; each other one holds a parsed
-	 * schema and its statements (about 150 kB), and opening one again takes a millisecond.
-	 * A PostgreSQL connection costs a round of authentication and little memory here. */
-	spare = db->idle && db->drv->engine == CC_DB_SQLITE ? db->idle->next_idle : NULL;
+	/* keep the most recently used idle connection */
+	spare = db->idle && db->drv->shrink_closes_idle ? db->idle->next_idle : NULL;
 	if (spare)
 		db->idle->next_idle = NULL;
 	for (struct cc_dbc *c = spare, *next; c; c = next) {

@@ -133,6 +133,9 @@ struct cc_db_driver {
 		    struct cc_dbres *res, struct cc_err *err);
 	int (*script)(struct cc_dbc *c, const char *sql, struct cc_err *err);
 	void (*shrink)(struct cc_dbc *c); /* optional: drop caches it can rebuild */
+	/* cc_db_shrink closes all idle connections but one: they cost memory here and are
+	 * cheap to open again (SQLite), not a server round of authentication (PostgreSQL) */
+	bool shrink_closes_idle;
 	/* optional: the pool's own state (cc_db_driver_state), made before the first connect
 	 * and released before the idle connections are closed (no statement runs then) */
 	int (*pool_open)(struct cc_db *db, struct cc_err *err);
