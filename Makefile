@@ -5,9 +5,9 @@ DESTDIR ?=
 SANITIZE ?=
 CC ?= cc
 
-PKGS := libmicrohttpd jansson sqlite3 openssl
+PKGS := libmicrohttpd jansson sqlite3
 # headers only: libcc/lazy-*.c load these on first use (see libcc/lazylib.h)
-LAZY_PKGS := libcurl libpq readline ncursesw
+LAZY_PKGS := openssl libcurl libpq readline ncursesw
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(LAZY_PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -193,11 +193,24 @@ print("ready", flush=True); time.sleep(30)' "$PORT"
 	assert_output --partial "'extra'"
 }
 
-@test "libpq, libcurl, readline and ncurses are loaded on first use: not by serve on SQLite, libpq by serve on PostgreSQL" {
+@test "libpq, libcurl, OpenSSL, readline and ncurses are loaded on first use: not by serve on SQLite, libpq by serve on PostgreSQL" {
+	export CERTCTL_AUTH_SECRET=t1003-lazy
+	API_KEY=t1003-lazy
+	serve_start
+	serve_stop TERM 0
+	# started again: the first start made the Local CA's key, which needs libcrypto
 	serve_start
 	http_get /health
 	assert_equal "$HTTP_STATUS" 200
-	run grep -E '/lib(pq|curl|readline|ncursesw|tinfo)\.so' "/proc/$SERVE_PID/maps"
+	http_get /api/v1/auth/info
+	assert_equal "$HTTP_STATUS" 200
+	run grep -E '/lib(pq|curl|readline|ncursesw|tinfo|crypto|ssl)\.so' "/proc/$SERVE_PID/maps"
+	assert_failure
+	# the first key to check loads libcrypto (its SHA-256); libssl stays out: serve dials no TLS
+	api GET /api/v1/certificates
+	assert_equal "$HTTP_STATUS" 200
+	grep -q '/libcrypto\.so' "/proc/$SERVE_PID/maps" || fail "the key was checked without libcrypto?"
+	run grep -E '/lib(ssl|pq|curl)\.so' "/proc/$SERVE_PID/maps"
 	assert_failure
 	serve_stop TERM 0
 	engine_serve pg
@@ -212,4 +225,5 @@ print("ready", flush=True); time.sleep(30)' "$PORT"
 	assert_success
 	assert_output --regexp 'libcurl +[0-9]+\.'
 	assert_output --regexp 'libpq +[0-9]+\.'
+	assert_output --regexp 'OpenSSL +3\.'
 }

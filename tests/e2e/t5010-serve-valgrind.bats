@@ -40,7 +40,8 @@ vg_flow() {
 	API_KEY=$KEY
 	certctl db seed --demo "${ENGINE_ARGS[@]}" >/dev/null || fail "db seed --demo failed"
 	# valgrind starts slowly: daemon_start waits 10 s for /health, so give it its own loop
-	_closefds_exec valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+	_closefds_exec valgrind --quiet --suppressions="$BATS_TEST_DIRNAME/lib/valgrind.supp" \
+		--leak-check=full --show-leak-kinds=definite,indirect \
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
 		--log-file="$TEST_DIR/vg.log" certctl serve --port "$PORT" "${ENGINE_ARGS[@]}" \
 		</dev/null >"$TEST_DIR/serve.out" 2>"$TEST_DIR/serve.log" &

@@ -1,4 +1,4 @@
-/* test-lazylib.c: libpq, libcurl, ncurses and readline load on first call (ncurses with the
+/* test-lazylib.c: libpq, libcurl, libcrypto, libssl, ncurses and readline load on first call (ncurses with the
  * variables its macros read); a missing library or symbol stops the process with 127 and
  * names the package */
 #include <stdarg.h>
@@ -15,9 +15,12 @@
 #include <libpq-fe.h>
 #include <curses.h>
 #include <readline/readline.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
 #include "libcc/lazylib.h"
 
-extern struct cc_lazylib cc_lazy_pq, cc_lazy_curl, cc_lazy_curses, cc_lazy_readline;
+extern struct cc_lazylib cc_lazy_pq, cc_lazy_curl, cc_lazy_curses, cc_lazy_readline,
+	cc_lazy_crypto, cc_lazy_ssl;
 
 static void test_lazylib__loads_on_first_call(void **state)
 {
@@ -106,6 +109,36 @@ static void test_lazylib__curl_setopt_types(void **state)
 	curl_easy_cleanup(h);
 }
 
+/* libcrypto loads with the first OpenSSL call and libssl with the first TLS one; the
+ * variadic EVP_PKEY_Q_keygen passes a curve name, a bit count, or nothing */
+static void test_lazylib__openssl_on_first_call(void **state)
+{
+	EVP_PKEY *k;
+	SSL_CTX *ctx;
+
+	(void)state;
+	assert_false(cc_lazylib_loaded(&cc_lazy_crypto));
+	assert_false(cc_lazylib_loaded(&cc_lazy_ssl));
+	k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	assert_true(cc_lazylib_loaded(&cc_lazy_crypto));
+	assert_false(cc_lazylib_loaded(&cc_lazy_ssl));
+	assert_non_null(k);
+	assert_int_equal(EVP_PKEY_get_bits(k), 384);
+	EVP_PKEY_free(k);
+	k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+	assert_non_null(k);
+	assert_int_equal(EVP_PKEY_get_bits(k), 1024);
+	EVP_PKEY_free(k);
+	k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	assert_non_null(k);
+	assert_int_equal(EVP_PKEY_get_base_id(k), EVP_PKEY_ED25519);
+	EVP_PKEY_free(k);
+	ctx = SSL_CTX_new(TLS_client_method());
+	assert_true(cc_lazylib_loaded(&cc_lazy_ssl));
+	assert_non_null(ctx);
+	SSL_CTX_free(ctx);
+}
+
 /* runs fn in a child with stderr on a pipe: its exit status and what it wrote */
 static int in_child(void (*fn)(void), char *msg, size_t cap)
 {
@@ -160,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_lazylib__loads_on_first_call),
 		cmocka_unit_test(test_lazylib__curses_globals_follow_the_screen),
 		cmocka_unit_test(test_lazylib__readline_on_first_call),
+		cmocka_unit_test(test_lazylib__openssl_on_first_call),
 		cmocka_unit_test(test_lazylib__curl_setopt_types),
 		cmocka_unit_test(test_lazylib__missing_is_fatal_and_named),
 	};
