@@ -19,8 +19,8 @@
 #include <openssl/ssl.h>
 #include "libcc/lazylib.h"
 
-extern struct cc_lazylib cc_lazy_pq, cc_lazy_curl, cc_lazy_curses, cc_lazy_readline,
-	cc_lazy_crypto, cc_lazy_ssl;
+extern struct cc_lazylib cc_lazy_pq, cc_lazy_curl, cc_lazy_curses, cc_lazy_readline, cc_lazy_crypto,
+	cc_lazy_ssl;
 
 static void test_lazylib__loads_on_first_call(void **state)
 {
