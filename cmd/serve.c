@@ -23,6 +23,7 @@
 #include "cmd/serve-detach.h"
 #include "libcc/time.h"
 #include "libcc/db.h"
+#include "libcc/db-group.h"
 #include "libcc/err.h"
 #include "libcc/migrate.h"
 #include "libcc/banned.h"
@@ -94,7 +95,8 @@ static void app_init(struct cc_ctx *ctx, struct api_app *app, struct cc_db *db)
 	if (cc_cfg_bool(cfg, CC_CFG_rate_limit_enabled))
 		app->rl = api_ratelimit_new((double)cc_cfg_int(cfg, CC_CFG_rate_limit_rps),
 					    (double)cc_cfg_int(cfg, CC_CFG_rate_limit_burst));
-	app->audit = api_audit_start(db, &ctx->log);
+	app->group = cc_db_group_start(db, &ctx->log);
+	app->audit = api_audit_start(db, app->group, &ctx->log);
 	app->data_dir = cc_cfg_data_dir(cfg);
 	if (!strcmp(cc_cfg_str(cfg, CC_CFG_keygen_mode), "server"))
 		cc_warn(&ctx->log,
@@ -111,7 +113,8 @@ static void app_init(struct cc_ctx *ctx, struct api_app *app, struct cc_db *db)
 
 static void app_release(struct api_app *app)
 {
-	api_audit_stop(app->audit);
+	api_audit_stop(app->audit);   /* its last batch goes through the group writer */
+	cc_db_group_stop(app->group); /* after the server: no request waits for it any more */
 	api_issuers_free(app->issuers);
 	api_list_cache_free(app->lists);
 	api_crl_cache_free(app->crl);

@@ -15,6 +15,7 @@ struct cc_log;
 struct cc_entity;
 struct api_app;
 struct api_route;
+struct api_deferred;
 
 #define API_MAX_PARAMS 4
 #define API_MAX_QUERY 48
@@ -51,7 +52,10 @@ struct api_req {
 	char agent_id[96]; /* per-agent keys: the only agent this request may act for */
 	char key_id[40];   /* which key: rate-limit bucket of an authenticated client */
 	const struct api_route *route;
-	struct cc_dbc *c; /* borrowed lazily by api_db() and returned after the request */
+	struct cc_dbc *c;      /* borrowed lazily by api_db() and returned after the request */
+	bool refused_starting; /* answered 503 before start-up was done */
+	bool no_defer;	       /* the server is stopping: api_defer_write writes at once */
+	struct api_deferred *deferred; /* set by api_defer_write: the answer comes later */
 };
 
 struct api_resp {
@@ -61,6 +65,21 @@ struct api_resp {
 	struct api_kv headers[API_MAX_HEADERS];
 	int nheaders;
 };
+
+/* A handler's final write, committed with other requests' by the group-commit writer
+ * (libcc/db-group.h): write runs in that shared transaction; done then fills the response
+ * from its outcome and frees ud. Meanwhile the request's thread serves other connections
+ * (server.c suspends this one). Without a writer (app->group NULL) both run at once, here.
+ * The handler replies nothing itself after calling it; ud must not point at its stack. */
+typedef int (*api_write_fn)(struct cc_dbc *c, void *ud, struct cc_err *err);
+typedef void (*api_done_fn)(struct api_req *rq, struct api_resp *rs, void *ud, int rc,
+			    const struct cc_err *err);
+void api_defer_write(struct api_req *rq, struct api_resp *rs, api_write_fn write, api_done_fn done,
+		     void *ud);
+/* the server's part: hands the deferred write to the writer; when the response is
+ * complete (and audited and logged), resume(resume_ud) runs on the writer's thread */
+void api_deferred_submit(struct api_req *rq, struct api_resp *rs, void (*resume)(void *),
+			 void *resume_ud);
 
 /* the request's database connection, borrowed on first use; NULL with 503 already set */
 struct cc_dbc *api_db(struct api_req *rq, struct api_resp *rs);

@@ -18,6 +18,7 @@ struct api_list_cache;
 struct api_crl_cache;
 struct api_ocsp_cache;
 struct api_bulk;
+struct cc_db_group;
 
 struct api_app {
 	struct cc_db *db;
@@ -36,6 +37,7 @@ struct api_app {
 	struct api_crl_cache *crl;    /* signed CRLs per issuer */
 	struct api_ocsp_cache *ocsp;  /* signed OCSP answers per serial */
 	struct api_bulk *bulk;	      /* the bulk revocation worker; NULL: runs inline */
+	struct cc_db_group *group;    /* group commit of deferred writes; NULL: inline */
 	/* set between listening and the end of start-up (the first key and its credentials
 	 * file, the public URL): requests then get 503, so whoever sees /health answer 200
 	 * finds both in place */

@@ -117,91 +117,138 @@ static int audit_submission(struct cc_dbc *c, struct submission *s, struct cc_er
 	return 0;
 }
 
-/* signs for s->cert_id; *job_id gets the job it completed ("" for none). The submission is
- * audited in the same transaction, or on its own when nothing is signed */
-static int sign_for(struct cc_dbc *c, struct submission *s, const char *csr_pem,
-		    const struct cc_csr *csr, struct api_issued *out, char *job_id,
-		    size_t job_id_len, struct cc_err *err)
+/* a signed submission on its way to the database: everything its write and its answer
+ * need, off the handler's stack */
+struct signed_csr {
+	json_t *body; /* csr_pem and certificate_id live in it */
+	struct cc_agent *a;
+	struct cc_certificate *m;
+	struct cc_csr_key key;
+	struct submission sub;
+	struct api_issuance in;
+	struct api_signed sg;
+	struct api_issued out;
+	char job_id[64];
+};
+
+static void signed_free(struct signed_csr *sc)
 {
-	struct api_req *rq = s->rq;
-	struct cc_certificate *m = cc_obj_new(&cc_certificate_entity);
-	struct api_issuance in = {
+	api_signed_release(&sc->sg);
+	cc_obj_free(&cc_certificate_entity, sc->m);
+	cc_obj_free(&cc_agent_entity, sc->a);
+	json_decref(sc->body);
+	free(sc);
+}
+
+/* nothing signed or nothing recorded: the submission is still on record (its own failure is
+ * not the news), and a job taken for it goes back to the agent or fails */
+static void not_signed(struct cc_dbc *c, struct submission *s, const char *job_id,
+		       const struct cc_err *why)
+{
+	audit_submission(c, s, &(struct cc_err)CC_ERR_INIT);
+	if (*job_id)
+		job_not_done(s->rq, c, job_id, s->cert_id, why);
+}
+
+static int write_signed(struct cc_dbc *c, void *ud, struct cc_err *err)
+{
+	struct signed_csr *sc = ud;
+
+	return api_issue_record(sc->sub.rq->app, c, sc->m, &sc->in, &sc->sg, &sc->out, err);
+}
+
+static void reply_signed(struct api_req *rq, struct api_resp *rs, void *ud, int rc,
+			 const struct cc_err *err)
+{
+	struct signed_csr *sc = ud;
+	struct cc_dbc *c;
+
+	if (rc < 0) {
+		if ((c = api_db(rq, rs)))
+			not_signed(c, &sc->sub, sc->job_id, err);
+		api_reply_err(rs, rq, err);
+	} else {
+		api_reply_json(rs, 202,
+			       json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i}", "status", "csr_signed",
+					 "certificate_id", sc->sub.cert_id, "serial_number",
+					 sc->out.serial, "fingerprint_sha256", sc->out.fingerprint,
+					 "job_id", *sc->job_id ? sc->job_id : NULL,
+					 "deployment_jobs", sc->out.deployments));
+	}
+	signed_free(sc);
+}
+
+/* signs for sc->sub.cert_id and hands the record to the group-commit writer; a refusal is
+ * answered here, with the submission audited on its own */
+static void sign_for(struct api_req *rq, struct api_resp *rs, struct cc_dbc *c,
+		     struct signed_csr *sc, const char *csr_pem, const struct cc_csr *csr)
+{
+	struct cc_err err = CC_ERR_INIT;
+
+	sc->m = cc_obj_new(&cc_certificate_entity);
+	sc->in = (struct api_issuance){
 		.actor = rq->actor,
 		.actor_type = rq->actor_type == API_ACTOR_AGENT ? "Agent" : "User",
 		.csr_pem = csr_pem,
 		.csr = csr,
-		.csr_key = s->key,
-		.key_algorithm = s->key->algorithm,
-		.key_size = s->key->bits,
+		.csr_key = &sc->key,
+		.key_algorithm = sc->key.algorithm,
+		.key_size = sc->key.bits,
 		.in_tx = audit_submission_in_tx,
-		.in_tx_ud = s,
+		.in_tx_ud = &sc->sub,
 	};
-	int rc = -1;
-
-	*job_id = 0;
-	if (cc_repo_get(c, &cc_certificate_entity, s->cert_id, m, err) < 0 ||
-	    take_job(c, s->cert_id, job_id, job_id_len, err) < 0)
+	if (cc_repo_get(c, &cc_certificate_entity, sc->sub.cert_id, sc->m, &err) < 0 ||
+	    take_job(c, sc->sub.cert_id, sc->job_id, sizeof(sc->job_id), &err) < 0)
 		goto failed;
-	if (*job_id)
-		in.job_id = job_id;
-	if ((rc = api_issue(rq->app, c, m, &in, out, err)) == 0)
-		goto out;
+	if (*sc->job_id)
+		sc->in.job_id = sc->job_id;
+	if (api_issue_sign(rq->app, c, sc->m, &sc->in, &sc->sg, &sc->out, &err) < 0)
+		goto failed;
+	sc->in.csr = NULL; /* freed with the request; the record needs only the PEM */
+	api_defer_write(rq, rs, write_signed, reply_signed, sc);
+	return;
 failed:
-	/* nothing signed: the submission is still on record (its own failure is not the news) */
-	audit_submission(c, s, &(struct cc_err)CC_ERR_INIT);
-	if (*job_id)
-		job_not_done(rq, c, job_id, s->cert_id, err);
-out:
-	cc_obj_free(&cc_certificate_entity, m);
-	return rc;
+	not_signed(c, &sc->sub, sc->job_id, &err);
+	api_reply_err(rs, rq, &err);
+	signed_free(sc);
 }
 
 void h_agents_csr(struct api_req *rq, struct api_resp *rs)
 {
 	struct cc_err err = CC_ERR_INIT;
-	json_t *body = api_body_json(rq, rs, false);
-	struct cc_agent *a = cc_obj_new(&cc_agent_entity);
+	struct signed_csr *sc = cc_xcalloc(1, sizeof(*sc));
 	const char *csr_pem = NULL, *cert_id = NULL;
 	const struct str_key keys[] = { { "csr_pem", true, &csr_pem },
 					{ "certificate_id", false, &cert_id } };
-	struct cc_csr_key key = { 0 };
-	struct submission sub = { .rq = rq, .a = a, .key = &key };
-	struct api_issued out;
-	char job_id[64];
 	struct cc_csr *csr = NULL;
 	struct cc_dbc *c;
 
-	if (!body)
+	sc->a = cc_obj_new(&cc_agent_entity);
+	sc->sub = (struct submission){ .rq = rq, .a = sc->a, .key = &sc->key };
+	if (!(sc->body = api_body_json(rq, rs, false)))
 		goto out;
-	if (api_body_strings(body, keys, CC_ARRAY_SIZE(keys), &err) < 0 ||
-	    !(csr = cc_csr_read(csr_pem, NULL, &key, &err))) {
+	if (api_body_strings(sc->body, keys, CC_ARRAY_SIZE(keys), &err) < 0 ||
+	    !(csr = cc_csr_read(csr_pem, NULL, &sc->key, &err))) {
 		api_reply_err(rs, rq, &err);
 		goto out;
 	}
 	if (cert_id && !*cert_id)
 		cert_id = NULL;
-	sub.cert_id = cert_id;
-	if (!(c = api_db(rq, rs)) || !api_agent_load(rq, rs, c, a) ||
+	sc->sub.cert_id = cert_id;
+	if (!(c = api_db(rq, rs)) || !api_agent_load(rq, rs, c, sc->a) ||
 	    (cert_id && !api_agent_cert_check(rq, rs, c, cert_id)))
 		goto out;
 	if (!cert_id) { /* nothing to sign for: v2.1 only records the submission */
-		if (audit_submission(c, &sub, &err) < 0)
+		if (audit_submission(c, &sc->sub, &err) < 0)
 			api_reply_err(rs, rq, &err);
 		else
 			api_reply_status(rs, 202, "status", "csr_accepted");
 		goto out;
 	}
-	if (sign_for(c, &sub, csr_pem, csr, &out, job_id, sizeof(job_id), &err) < 0) {
-		api_reply_err(rs, rq, &err);
-		goto out;
-	}
-	api_reply_json(rs, 202,
-		       json_pack("{s:s, s:s, s:s, s:s, s:s?, s:i}", "status", "csr_signed",
-				 "certificate_id", cert_id, "serial_number", out.serial,
-				 "fingerprint_sha256", out.fingerprint, "job_id",
-				 *job_id ? job_id : NULL, "deployment_jobs", out.deployments));
+	sign_for(rq, rs, c, sc, csr_pem, csr);
+	sc = NULL; /* sign_for's now */
 out:
 	cc_csr_free(csr);
-	json_decref(body);
-	cc_obj_free(&cc_agent_entity, a);
+	if (sc)
+		signed_free(sc);
 }

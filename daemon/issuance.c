@@ -256,45 +256,75 @@ out:
 	return rc;
 }
 
-int api_issue(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
-	      const struct api_issuance *in, struct api_issued *out, struct cc_err *err)
+int api_issue_sign(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
+		   const struct api_issuance *in, struct api_signed *sg, struct api_issued *out,
+		   struct cc_err *err)
 {
 	struct cc_profile p = { 0 };
 	struct wanted w = { 0 };
-	struct cc_issue_res res = { 0 };
-	struct cc_cert_info ci = { 0 };
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	memset(sg, 0, sizeof(*sg));
 	if (load_profile(c, m, in, &p, &w, err) < 0 ||
 	    api_policy_issuance(app, c, m, in, &p, &w.max_ttl_s, err) < 0 ||
-	    sign(app, c, m, in, &w, &res, err) < 0)
+	    sign(app, c, m, in, &w, &sg->res, err) < 0)
 		goto out;
-	if (res.cert_pem && res.serial && *res.fingerprint_sha256 && res.not_after) {
+	if (sg->res.cert_pem && sg->res.serial && *sg->res.fingerprint_sha256 &&
+	    sg->res.not_after) {
 		/* the issuer told us what store_version needs: no second parse of the leaf */
-		snprintf(ci.serial_hex, sizeof(ci.serial_hex), "%s", res.serial);
-		memcpy(ci.fingerprint_sha256, res.fingerprint_sha256,
-		       sizeof(ci.fingerprint_sha256));
-		ci.not_before = res.not_before;
-		ci.not_after = res.not_after;
-	} else if (!res.cert_pem ||
-		   cc_cert_info_from_pem(res.cert_pem, strlen(res.cert_pem), &ci, err) < 0) {
+		snprintf(sg->ci.serial_hex, sizeof(sg->ci.serial_hex), "%s", sg->res.serial);
+		memcpy(sg->ci.fingerprint_sha256, sg->res.fingerprint_sha256,
+		       sizeof(sg->ci.fingerprint_sha256));
+		sg->ci.not_before = sg->res.not_before;
+		sg->ci.not_after = sg->res.not_after;
+	} else if (!sg->res.cert_pem ||
+		   cc_cert_info_from_pem(sg->res.cert_pem, strlen(sg->res.cert_pem), &sg->ci, err) <
+			   0) {
 		cc_err_set(err, CC_E_INTERNAL, "issuer '%s' returned no readable certificate",
 			   m->issuer_id);
 		goto out;
 	}
-	snprintf(out->serial, sizeof(out->serial), "%s", res.serial ? res.serial : "");
-	snprintf(out->fingerprint, sizeof(out->fingerprint), "%s", ci.fingerprint_sha256);
+	snprintf(out->serial, sizeof(out->serial), "%s", sg->res.serial ? sg->res.serial : "");
+	snprintf(out->fingerprint, sizeof(out->fingerprint), "%s", sg->ci.fingerprint_sha256);
+	rc = 0;
+out:
+	if (rc < 0)
+		api_signed_release(sg);
+	cc_obj_release(&cc_profile_entity, &p);
+	return rc;
+}
+
+int api_issue_record(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
+		     const struct api_issuance *in, const struct api_signed *sg,
+		     struct api_issued *out, struct cc_err *err)
+{
+	return record(app, c, m, in, &sg->res, &sg->ci, out, err);
+}
+
+void api_signed_release(struct api_signed *sg)
+{
+	cc_cert_info_release(&sg->ci);
+	cc_issue_res_release(&sg->res);
+	memset(sg, 0, sizeof(*sg)); /* released twice is released once */
+}
+
+int api_issue(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
+	      const struct api_issuance *in, struct api_issued *out, struct cc_err *err)
+{
+	struct api_signed sg;
+	int rc = -1;
+
+	if (api_issue_sign(app, c, m, in, &sg, out, err) < 0)
+		return -1;
 	if (cc_db_begin(c, err) < 0)
 		goto out;
-	if (record(app, c, m, in, &res, &ci, out, err) < 0 || cc_db_commit(c, err) < 0) {
+	if (record(app, c, m, in, &sg.res, &sg.ci, out, err) < 0 || cc_db_commit(c, err) < 0) {
 		cc_db_rollback(c);
 		goto out;
 	}
 	rc = 0;
 out:
-	cc_cert_info_release(&ci);
-	cc_issue_res_release(&res);
-	cc_obj_release(&cc_profile_entity, &p);
+	api_signed_release(&sg);
 	return rc;
 }

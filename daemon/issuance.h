@@ -5,6 +5,8 @@
 #define CC_ISSUANCE_H
 
 #include <stdint.h>
+#include "connectors/issuer/issuer.h"
+#include "libcc/x509.h"
 
 struct api_app;
 struct cc_certificate;
@@ -43,6 +45,22 @@ struct api_issued {
  * was given, the caller decides its fate */
 int api_issue(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
 	      const struct api_issuance *in, struct api_issued *out, struct cc_err *err);
+
+/* api_issue in two steps, for callers that record the result in a transaction shared with
+ * others (h-agent-csr.c through the group-commit writer): the reads and the signature,
+ * outside any transaction, then the writes, in the caller's. sg is released by
+ * api_signed_release after a successful sign (a failed one leaves nothing to release) */
+struct api_signed {
+	struct cc_issue_res res;
+	struct cc_cert_info ci;
+};
+int api_issue_sign(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
+		   const struct api_issuance *in, struct api_signed *sg, struct api_issued *out,
+		   struct cc_err *err);
+int api_issue_record(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
+		     const struct api_issuance *in, const struct api_signed *sg,
+		     struct api_issued *out, struct cc_err *err);
+void api_signed_release(struct api_signed *sg);
 
 /* creates one Pending deployment job per enabled target mapped to the certificate (in the
  * caller's transaction); returns how many, or -1 */

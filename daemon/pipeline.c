@@ -74,14 +74,12 @@ static void route(struct api_req *rq, struct api_resp *rs)
 
 void api_handle(struct api_req *rq, struct api_resp *rs)
 {
-	int64_t latency;
-	bool starting = rq->app->starting;
-
 	rq->start_ms = cc_time_mono_ms();
 	snprintf(rq->actor, sizeof(rq->actor), "anonymous");
 	rs->status = 500;
 	request_id(rq, rs);
-	if (starting) {
+	if (rq->app->starting) {
+		rq->refused_starting = true;
 		api_header(rs, "Retry-After", "1");
 		api_reply_error(rs, rq, 503, "certctl serve is starting; retry in a moment");
 	} else if (rq->body_too_big) {
@@ -98,9 +96,16 @@ void api_handle(struct api_req *rq, struct api_resp *rs)
 		cc_db_put(rq->app->db, rq->c);
 		rq->c = NULL;
 	}
-	latency = cc_time_mono_ms() - rq->start_ms;
+	if (!rq->deferred) /* otherwise once its write is done (deferred.c) */
+		api_handle_finish(rq, rs);
+}
+
+void api_handle_finish(struct api_req *rq, struct api_resp *rs)
+{
+	int64_t latency = cc_time_mono_ms() - rq->start_ms;
+
 	/* a refusal while starting is not an API call; there is no route to judge it by */
-	if (!starting && (!rq->route || !(rq->route->flags & R_NOAUDIT)))
+	if (!rq->refused_starting && (!rq->route || !(rq->route->flags & R_NOAUDIT)))
 		api_audit_record(rq, rs, latency);
 	access_log(rq, rs, latency);
 }

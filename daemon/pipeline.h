@@ -6,6 +6,9 @@
 #include "daemon/api.h"
 
 void api_handle(struct api_req *rq, struct api_resp *rs);
+/* the middleware after the handler (audit, access log); api_handle calls it unless the
+ * handler deferred its write */
+void api_handle_finish(struct api_req *rq, struct api_resp *rs);
 void api_req_release(struct api_req *rq);
 void api_resp_release(struct api_resp *rs);
 

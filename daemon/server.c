@@ -1,5 +1,8 @@
 /* server.c: libmicrohttpd listener answering /health and /ready */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <time.h>
 #include <stdarg.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -26,12 +29,24 @@ struct cc_server {
 	int port;
 	char url[128];
 	char *tls_cert, *tls_key;
+	/* connections suspended while their write waits for the group-commit writer */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int open_requests; /* under mu: started, may be suspended, not answered yet */
+	bool stopping;	   /* under mu: no more suspending (MHD cannot stop with any) */
 };
 
 /* per-connection request state, from the first callback to the completion callback */
 struct pending {
+	struct cc_server *s;
+	struct MHD_Connection *conn;
 	struct api_req rq;
+	struct api_resp rs; /* a deferred request's answer, sent once it is resumed */
 	bool started;
+	bool counted;	/* in s->open_requests */
+	bool in_writer; /* under s->mu: the writer still holds rq and rs */
+	bool ready;	/* under s->mu: rs is complete */
+	bool closing;	/* under s->mu: MHD is closing the connection (server stop) */
 };
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -107,6 +122,33 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_req
 	return ret;
 }
 
+/* the request is answered (or its connection closed): cc_server_stop waits for none open */
+static void answered(struct cc_server *s, struct pending *p)
+{
+	pthread_mutex_lock(&s->mu);
+	if (p->counted) {
+		p->counted = false;
+		if (--s->open_requests == 0)
+			pthread_cond_broadcast(&s->cv);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* the writer's thread: the answer is ready, MHD may send it */
+static void resume(void *ud)
+{
+	struct pending *p = ud;
+	struct cc_server *s = p->s;
+
+	pthread_mutex_lock(&s->mu);
+	p->ready = true;
+	if (!p->closing)
+		MHD_resume_connection(p->conn);
+	p->in_writer = false;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
 			      const char *method, const char *version, const char *upload_data,
 			      size_t *upload_size, void **con_cls)
@@ -135,27 +177,67 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (p->started)
-		return MHD_YES;
+	if (p->started) {
+		bool ready;
+
+		pthread_mutex_lock(&s->mu);
+		ready = p->ready;
+		p->ready = false;
+		pthread_mutex_unlock(&s->mu);
+		if (!ready)
+			return MHD_YES;
+		ret = send_response(conn, &p->rq, &p->rs);
+		api_resp_release(&p->rs);
+		answered(s, p);
+		return ret;
+	}
 	p->started = true;
 	fill_request(s, conn, url, method, &p->rq);
+	pthread_mutex_lock(&s->mu);
+	if (s->stopping) {
+		p->rq.no_defer = true;
+	} else {
+		p->counted = true;
+		s->open_requests++;
+	}
+	pthread_mutex_unlock(&s->mu);
 	cc_buf_init(&rs.body, 0);
 	api_handle(&p->rq, &rs);
+	if (p->rq.deferred) {
+		/* this thread goes on with other connections; resume() brings this one back */
+		p->s = s;
+		p->conn = conn;
+		p->rs = rs;
+		p->in_writer = true;
+		MHD_suspend_connection(conn);
+		api_deferred_submit(&p->rq, &p->rs, resume, p);
+		return MHD_YES;
+	}
 	ret = send_response(conn, &p->rq, &rs);
 	api_resp_release(&rs);
+	answered(s, p);
 	return ret;
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
+	struct cc_server *s = cls;
 	struct pending *p = *con_cls;
 
-	(void)cls;
 	(void)conn;
 	(void)toe;
 	if (!p)
 		return;
+	/* at server stop a suspended connection may close before its write is done */
+	pthread_mutex_lock(&s->mu);
+	p->closing = true;
+	while (p->in_writer)
+		pthread_cond_wait(&s->cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	if (p->ready)
+		api_resp_release(&p->rs);
+	answered(s, p);
 	api_req_release(&p->rq);
 	free(p);
 	*con_cls = NULL;
@@ -226,12 +308,14 @@ struct cc_server *cc_server_start(const struct cc_server_opts *o, struct api_app
 	struct sockaddr_storage sa;
 	socklen_t salen;
 	bool tls = o->tls_cert_path && *o->tls_cert_path;
-	unsigned flags =
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 	char host[INET6_ADDRSTRLEN] = "";
 
 	s->app = app;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
 	if (resolve(o->host, o->port, &sa, &salen, err) < 0)
 		goto fail;
 	if (!tls && !is_loopback((struct sockaddr *)&sa) && !o->insecure_http) {
@@ -299,10 +383,29 @@ void cc_server_stop(struct cc_server *s)
 	if (!s)
 		return;
 	if (s->d) {
+		struct timespec until;
+
 		MHD_quiesce_daemon(s->d);
+		/* libmicrohttpd aborts the process if it is stopped with a connection suspended:
+		 * requests from now on write at once, and those that deferred are answered first
+		 * (their writes are in the group writer's queue, which is still running) */
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 30;
+		pthread_mutex_lock(&s->mu);
+		s->stopping = true;
+		while (s->open_requests > 0)
+			if (pthread_cond_timedwait(&s->cv, &s->mu, &until) == ETIMEDOUT) {
+				cc_log_kv(s->app->log, CC_LOG_ERROR,
+					  "requests still waiting for the database after 30 s",
+					  (const char *)NULL);
+				break;
+			}
+		pthread_mutex_unlock(&s->mu);
 		MHD_stop_daemon(s->d);
 	}
 	free(s->tls_cert);
 	free(s->tls_key);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
 	free(s);
 }

@@ -346,6 +346,31 @@ void cc_db_rollback(struct cc_dbc *c)
 	c->pending_gen = 0;
 }
 
+int cc_db_savepoint(struct cc_dbc *c, struct cc_err *err)
+{
+	if (c->tx_depth <= 0)
+		CC_BUG("savepoint without transaction");
+	if (cc_db_exec_script(c, "SAVEPOINT cc_unit", err) < 0)
+		return -1;
+	c->tx_depth++;
+	return 0;
+}
+
+bool cc_db_savepoint_end(struct cc_dbc *c, bool keep)
+{
+	if (c->tx_depth != 2)
+		CC_BUG("savepoint ended at transaction depth %d", c->tx_depth);
+	keep = keep && !c->tx_doomed && !c->broken;
+	c->tx_depth--;
+	c->tx_doomed = false;
+	/* a rolled-back unit's generation bits stay: an extra bump only empties a cache */
+	if (!keep && cc_db_exec_script(c, "ROLLBACK TO SAVEPOINT cc_unit", NULL) < 0)
+		c->tx_doomed = true; /* cannot undo it: nothing of the transaction may stay */
+	if (cc_db_exec_script(c, "RELEASE SAVEPOINT cc_unit", NULL) < 0)
+		c->tx_doomed = true;
+	return keep && !c->tx_doomed;
+}
+
 bool cc_db_in_tx(const struct cc_dbc *c)
 {
 	return c->tx_depth > 0;

@@ -94,6 +94,12 @@ int cc_db_begin(struct cc_dbc *c, struct cc_err *err);
 int cc_db_commit(struct cc_dbc *c, struct cc_err *err);
 void cc_db_rollback(struct cc_dbc *c);
 bool cc_db_in_tx(const struct cc_dbc *c);
+/* inside the open transaction: a savepoint, and its end — kept (keep true and nothing
+ * failed under it) or rolled back alone; the transaction goes on either way. Returns
+ * whether what ran under it was kept. For callers that run several independent units of
+ * work in one transaction (db-group.c) */
+int cc_db_savepoint(struct cc_dbc *c, struct cc_err *err);
+bool cc_db_savepoint_end(struct cc_dbc *c, bool keep);
 /* idle connections give back the memory of their caches (SQLite page caches and prepared
  * statements; on SQLite all idle connections but one are closed), then the allocator
  * returns free pages to the system: for quiet moments, so an idle daemon is small */

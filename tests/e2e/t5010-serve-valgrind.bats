@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # t5010: certctl serve under valgrind's memcheck through a day in its life — issuance by the
-# job processor with a server-made key, exports, a revocation, the CRLs and OCSP, a bulk
+# job processor with a server-made key, an agent's CSR signed, exports, a revocation, the CRLs and OCSP, a bulk
 # revocation, an import, lists with filters and a run of hostile input — then SIGTERM: no
 # invalid read or write, no uninitialised value used, nothing definitely or indirectly lost.
 
@@ -60,6 +60,20 @@ vg_flow() {
 	for c in vg1 vg2 vg3; do
 		wait_for 60 has_version "$c" || fail "$c not issued: $(tail -5 "$TEST_DIR/serve.log")"
 	done
+	# an agent's CSR, signed and recorded through the group-commit writer, and a refused one
+	api_json POST /api/v1/certificates '{"id":"vg4","name":"vg4","common_name":"vg4.example.com","sans":["vg4.example.com"],"owner_id":"o-alice","team_id":"t-platform","issuer_id":"iss-local","renewal_policy_id":"rp-default"}'
+	assert_status 201
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=vg4.example.com \
+		-keyout "$TEST_DIR/vg4.key" -out "$TEST_DIR/vg4.csr" 2>/dev/null
+	local agent
+	api GET '/api/v1/agents?per_page=1'
+	agent=$(jq -r '.data[0].id' <<<"$HTTP_BODY")
+	api_json POST "/api/v1/agents/$agent/csr" \
+		"$(jq -n --rawfile csr "$TEST_DIR/vg4.csr" '{csr_pem: $csr, certificate_id: "vg4"}')"
+	assert_status 202
+	jq -e '.status == "csr_signed"' <<<"$HTTP_BODY" >/dev/null || fail "not signed: $HTTP_BODY"
+	api_json POST "/api/v1/agents/$agent/csr" '{"csr_pem":"garbage","certificate_id":"vg4"}'
+	assert_status 400
 	api GET /api/v1/certificates/vg1/export/pem
 	assert_status 200
 	jq -r .cert_pem <<<"$HTTP_BODY" >"$TEST_DIR/vg1.pem"
