@@ -1,6 +1,7 @@
-/* sched.c: the scheduler's threads — one per loop of sched.def, woken by a condition
- * variable with a timed wait, each run guarded against overlap and taken through a lease
- * so that one replica at a time runs a loop */
+/* sched.c: the scheduler's threads — one dispatcher for every loop of sched.def, woken by a
+ * condition variable with a timed wait, that starts each run on a short-lived runner thread;
+ * each run is guarded against overlap and taken through a lease so that one replica at a
+ * time runs a loop */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -38,21 +39,32 @@ const struct api_sched_loop api_sched_loops[] = {
 };
 const size_t api_sched_nloops = CC_ARRAY_SIZE(api_sched_loops);
 
+/* A loop's runs each get their own thread, which exits when the run is over: an idle daemon
+ * then has no thread but the dispatcher, and the exit hands the runner's tcache (glibc's
+ * per-thread cache of freed chunks) back to its arena, where malloc_trim can return it. With
+ * a long-lived thread per loop, those caches pinned pages of the shared arenas: idle serve
+ * over 10,000 certificates went from 11.0 to 10.3 MB (medians). */
 struct loop {
 	struct api_sched *s;
 	const struct api_sched_loop *def;
 	int64_t interval; /* µs */
-	pthread_t thread;
-	bool started;
-	bool busy, kick;	   /* under s->mu */
-	struct api_sched_stats st; /* under s->mu */
+	pthread_t runner; /* valid while busy */
+	/* under s->mu: */
+	int64_t next; /* monotonic µs of the next planned run */
+	bool kick;    /* api_sched_trigger asked for a run */
+	bool busy;    /* a runner was started and is not joined yet */
+	bool planned; /* that run was a tick, not a kick */
+	bool done;    /* that runner has finished: join it */
+	struct api_sched_stats st;
 };
 
 struct api_sched {
 	struct api_app *app;
 	pthread_mutex_t mu;
-	pthread_cond_t cv; /* CLOCK_MONOTONIC */
+	pthread_cond_t cv; /* CLOCK_MONOTONIC; the dispatcher waits on it */
 	atomic_bool stopping;
+	pthread_t dispatcher;
+	bool started;
 	char holder[CC_LEASE_HOLDER_MAX];
 	struct api_sched_loop *defs; /* a copy of the caller's rows */
 	struct loop *loops;
@@ -117,8 +129,6 @@ static void run_once(struct loop *l)
 	t0 = cc_time_mono_us();
 	rc = l->def->fn(&t, &err);
 	t0 = cc_time_mono_us() - t0;
-	/* a loop's scan leaves page caches behind that an idle daemon does not need */
-	cc_db_shrink(s->app->db);
 	if (rc < 0)
 		cc_warn(s->app->log, "scheduler: loop=%s failed: %s", l->def->name, err.msg);
 	else if (rc > 0)
@@ -134,35 +144,116 @@ static void run_once(struct loop *l)
 	pthread_mutex_unlock(&s->mu);
 }
 
-static void *loop_main(void *arg)
+static void *runner_main(void *arg)
 {
 	struct loop *l = arg;
 	struct api_sched *s = l->s;
-	int64_t next = cc_time_mono_us() + (l->def->first_run ? 0 : l->interval);
+
+	run_once(l);
+	/* a loop's scan leaves page caches and idle connections behind that an idle daemon
+	 * does not need: freed here, they go to this thread's tcache, which its exit hands
+	 * back; freed on the long-lived dispatcher, they would stay in its tcache and pin
+	 * pages (measured: idle RSS 1.6 and 2.8 MB higher in two runs of ten). The
+	 * dispatcher shrinks again once this thread is gone, so the trim sees its frees */
+	cc_db_shrink(s->app->db);
+	pthread_mutex_lock(&s->mu);
+	l->done = true;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* under s->mu, after a planned run: the ticks that came while it was going are skipped, not
+ * queued */
+static void advance(struct loop *l)
+{
+	int64_t now = cc_time_mono_us();
+
+	l->next += l->interval;
+	while (l->next <= now) {
+		l->next += l->interval;
+		l->st.skipped_busy++;
+	}
+}
+
+/* under s->mu: a run of the loop on a new thread; when none can be made, the run counts
+ * as failed and the next tick tries again */
+static void launch(struct loop *l, int64_t now)
+{
+	struct api_sched *s = l->s;
+	int e;
+
+	l->planned = now >= l->next;
+	l->kick = false;
+	l->done = false;
+	e = pthread_create(&l->runner, NULL, runner_main, l);
+	if (!e) {
+		l->busy = true;
+		return;
+	}
+	l->st.failures++;
+	cc_warn(s->app->log, "scheduler: loop=%s: cannot start its run: %s", l->def->name,
+		strerror(e));
+	if (l->planned)
+		advance(l);
+}
+
+/* under s->mu: joins the runners that have finished; true if there were some */
+static bool reap(struct api_sched *s)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct loop *l = &s->loops[i];
+
+		if (!l->done)
+			continue;
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(l->runner, NULL);
+		pthread_mutex_lock(&s->mu);
+		l->busy = l->done = false;
+		if (l->planned)
+			advance(l);
+		any = true;
+	}
+	if (any) {
+		/* once the runner has exited, what it freed is back in the arena, where the
+		 * malloc_trim of cc_db_shrink can return it; the shrink also closes what other
+		 * threads left idle meanwhile */
+		pthread_mutex_unlock(&s->mu);
+		cc_db_shrink(s->app->db);
+		pthread_mutex_lock(&s->mu);
+	}
+	return any;
+}
+
+static void *dispatch_main(void *arg)
+{
+	struct api_sched *s = arg;
 
 	pthread_mutex_lock(&s->mu);
 	while (!atomic_load(&s->stopping)) {
-		int64_t now = cc_time_mono_us();
+		int64_t now, wake = INT64_MAX;
 		struct timespec ts;
-		bool planned = now >= next;
 
-		if (!planned && !l->kick) {
-			mono_ts(next, &ts);
-			pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+		if (reap(s))
+			continue;
+		now = cc_time_mono_us();
+		for (size_t i = 0; i < s->n; i++) {
+			struct loop *l = &s->loops[i];
+
+			/* at most one runner per loop; the loops run in parallel */
+			if (!l->busy && (l->kick || now >= l->next))
+				launch(l, now);
+			if (!l->busy && l->next < wake)
+				wake = l->next;
+		}
+		if (wake == INT64_MAX) {
+			pthread_cond_wait(&s->cv, &s->mu);
 			continue;
 		}
-		l->kick = false;
-		l->busy = true;
-		pthread_mutex_unlock(&s->mu);
-		run_once(l);
-		pthread_mutex_lock(&s->mu);
-		l->busy = false;
-		if (!planned)
-			continue;
-		/* the ticks that came while the run was going are skipped, not queued */
-		next += l->interval;
-		for (now = cc_time_mono_us(); next <= now; next += l->interval)
-			l->st.skipped_busy++;
+		mono_ts(wake, &ts);
+		pthread_cond_timedwait(&s->cv, &s->mu, &ts);
 	}
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
@@ -193,6 +284,8 @@ struct api_sched *api_sched_start_loops(struct api_app *app, const struct api_sc
 {
 	struct api_sched *s = cc_xcalloc(1, sizeof(*s));
 	pthread_condattr_t ca;
+	int64_t t0 = cc_time_mono_us();
+	int e;
 
 	s->app = app;
 	atomic_init(&s->stopping, false);
@@ -211,22 +304,22 @@ struct api_sched *api_sched_start_loops(struct api_app *app, const struct api_sc
 	s->loops = cc_xcalloc(n ? n : 1, sizeof(*s->loops));
 	s->n = n;
 	for (size_t i = 0; i < n; i++) {
-		s->defs[i] = loops[i];
-		s->loops[i].s = s;
-		s->loops[i].def = &s->defs[i];
-		s->loops[i].interval = intervals[i] > 0 ? intervals[i] : SEC;
-	}
-	for (size_t i = 0; i < n; i++) {
-		int e = pthread_create(&s->loops[i].thread, NULL, loop_main, &s->loops[i]);
+		struct loop *l = &s->loops[i];
 
-		if (e) {
-			cc_err_set(err, CC_E_INTERNAL, "cannot start the scheduler thread '%s': %s",
-				   loops[i].name, strerror(e));
-			api_sched_stop(s);
-			return NULL;
-		}
-		s->loops[i].started = true;
+		s->defs[i] = loops[i];
+		l->s = s;
+		l->def = &s->defs[i];
+		l->interval = intervals[i] > 0 ? intervals[i] : SEC;
+		l->next = t0 + (l->def->first_run ? 0 : l->interval);
 	}
+	e = n ? pthread_create(&s->dispatcher, NULL, dispatch_main, s) : 0;
+	if (e) {
+		cc_err_set(err, CC_E_INTERNAL, "cannot start the scheduler thread: %s",
+			   strerror(e));
+		api_sched_stop(s);
+		return NULL;
+	}
+	s->started = n > 0;
 	describe(s);
 	return s;
 }
@@ -258,9 +351,13 @@ void api_sched_stop(struct api_sched *s)
 	atomic_store(&s->stopping, true);
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
+	if (s->started)
+		pthread_join(s->dispatcher, NULL);
+	/* the runs still going see the stop through api_tick_over and end; the dispatcher is
+	 * gone, so nothing else joins them */
 	for (size_t i = 0; i < s->n; i++)
-		if (s->loops[i].started)
-			pthread_join(s->loops[i].thread, NULL);
+		if (s->loops[i].busy)
+			pthread_join(s->loops[i].runner, NULL);
 	/* another replica may take the loops over at once */
 	if (s->n && (c = cc_db_get(s->app->db, &err))) {
 		for (size_t i = 0; i < s->n; i++)

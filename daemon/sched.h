@@ -1,5 +1,6 @@
-/* sched.h: the background scheduler of `certctl serve` — one thread per loop of
- * daemon/sched.def, ticks never overlapping, one replica per loop through a lease */
+/* sched.h: the background scheduler of `certctl serve` — the loops of daemon/sched.def,
+ * each run on a thread of its own, ticks never overlapping, one replica per loop through a
+ * lease */
 #ifndef CC_SCHED_H
 #define CC_SCHED_H
 
@@ -47,7 +48,7 @@ extern const struct api_sched_loop api_sched_loops[];
 extern const size_t api_sched_nloops;
 
 /* starts the enabled loops of sched.def with their configured intervals; returns at
- * once (the first runs happen in the threads) */
+ * once (the first runs happen in other threads) */
 struct api_sched *api_sched_start(struct api_app *app, struct cc_err *err);
 /* the same for the given loops and intervals (µs); holder NULL: a new random one */
 struct api_sched *api_sched_start_loops(struct api_app *app, const struct api_sched_loop *loops,
@@ -61,7 +62,7 @@ bool api_sched_trigger(struct api_sched *s, const char *name);
 
 struct api_sched_stats {
 	uint64_t runs;		/* runs that called the loop function */
-	uint64_t failures;	/* of which returned -1 */
+	uint64_t failures;	/* of which returned -1; and runs whose thread could not start */
 	uint64_t skipped_busy;	/* ticks skipped because the previous run was still going */
 	uint64_t skipped_lease; /* ticks skipped because another replica holds the loop */
 };

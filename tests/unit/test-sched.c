@@ -1,6 +1,11 @@
 /* test-sched.c: the scheduler on both engines — leases between replicas, agent staleness,
  * short-lived expiry, notifications, and the threads (prompt stop, overlap guard, one
- * replica per loop); the renewal check is in test-sched-renewal.c */
+ * replica per loop, loops in parallel, a thread per run only); the renewal check is in
+ * test-sched-renewal.c */
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,8 +181,49 @@ static void test_sched__notifications(void **state)
 
 struct probe {
 	atomic_int runs, inside, max_inside;
-	atomic_bool hold; /* a run waits while set */
+	atomic_bool hold;  /* a run waits while set */
+	atomic_int runs_b; /* of the second loop (loops_in_parallel) */
+	atomic_bool saw_b; /* the first loop saw the second one run while it was going */
 };
+
+/* pthread_create fails with EAGAIN this many more times (interposed on the C library's) */
+static atomic_int failing_creates;
+
+int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+	static int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+	int left = atomic_load(&failing_creates);
+
+	while (left > 0 && !atomic_compare_exchange_weak(&failing_creates, &left, left - 1))
+		;
+	if (left > 0)
+		return EAGAIN;
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "pthread_create");
+	return real(th, attr, fn, arg);
+}
+
+/* the threads of this process */
+static int tasks(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* waits up to 2 s for the thread count to become n */
+static int tasks_become(int n)
+{
+	for (int i = 0; i < 200 && tasks() != n; i++)
+		usleep(10000);
+	return tasks();
+}
 
 static struct probe *probe_of(const struct api_tick *t)
 {
@@ -199,6 +245,28 @@ static int probe_fn(const struct api_tick *t, struct cc_err *err)
 		usleep(2000);
 	atomic_fetch_add(&p->runs, 1);
 	atomic_fetch_sub(&p->inside, 1);
+	return 0;
+}
+
+/* the first loop of loops_in_parallel: goes on until the second loop has run */
+static int wait_for_b_fn(const struct api_tick *t, struct cc_err *err)
+{
+	struct probe *p = probe_of(t);
+
+	(void)err;
+	atomic_fetch_add(&p->inside, 1);
+	while (!atomic_load(&p->runs_b) && !api_tick_over(t))
+		usleep(2000);
+	atomic_store(&p->saw_b, atomic_load(&p->runs_b) > 0);
+	atomic_fetch_add(&p->runs, 1);
+	atomic_fetch_sub(&p->inside, 1);
+	return 0;
+}
+
+static int b_fn(const struct api_tick *t, struct cc_err *err)
+{
+	(void)err;
+	atomic_fetch_add(&probe_of(t)->runs_b, 1);
 	return 0;
 }
 
@@ -228,6 +296,13 @@ static void wait_runs(struct probe *p, int n)
 	for (int i = 0; i < 500 && atomic_load(&p->runs) < n; i++)
 		usleep(10000);
 	assert_true(atomic_load(&p->runs) >= n);
+}
+
+static void wait_inside(struct probe *p)
+{
+	for (int i = 0; i < 500 && !atomic_load(&p->inside); i++)
+		usleep(1000);
+	assert_int_equal(atomic_load(&p->inside), 1);
 }
 
 static void test_sched__stop_is_prompt(void **state)
@@ -312,6 +387,117 @@ static void test_sched__two_replicas_one_runs(void **state)
 	fx_release(&fb);
 }
 
+/* a run that takes long never delays another loop: the first loop's run only ends once the
+ * second loop has run (or at its 2 s deadline) */
+static void test_sched__loops_in_parallel(void **state)
+{
+	const struct api_sched_loop loops[] = {
+		{ "a", 0, 2 * S, true, true, enabled_always, wait_for_b_fn },
+		{ "b", 0, 10 * S, false, true, enabled_always, b_fn },
+	};
+	const int64_t iv[] = { 3600 * S, 20000 };
+	struct cc_err err = CC_ERR_INIT;
+	struct probe p = { 0 };
+	struct api_sched *s;
+	struct fx f;
+
+	fx_init(&f, state);
+	f.probe = &p;
+	s = api_sched_start_loops(&f.app, loops, iv, 2, NULL, &err);
+	assert_non_null(s);
+	wait_runs(&p, 1);
+	assert_true(atomic_load(&p.saw_b));
+	api_sched_stop(s);
+	fx_release(&f);
+}
+
+/* an idle scheduler is one thread, whatever the number of loops; a run has its own thread,
+ * gone once the run is over (its exit gives its malloc caches back) */
+static void test_sched__a_thread_per_run(void **state)
+{
+	const struct api_sched_loop loops[] = {
+		{ "probe", 0, 10 * S, false, true, enabled_always, probe_fn },
+		{ "other", 0, 10 * S, false, true, enabled_always, probe_fn },
+	};
+	const int64_t iv[] = { 3600 * S, 3600 * S };
+	struct cc_err err = CC_ERR_INIT;
+	struct probe p = { 0 };
+	struct api_sched *s;
+	struct fx f;
+	int n0;
+
+	fx_init(&f, state);
+	f.probe = &p;
+	n0 = tasks();
+	s = api_sched_start_loops(&f.app, loops, iv, 2, NULL, &err);
+	assert_non_null(s);
+	assert_int_equal(tasks(), n0 + 1);
+	atomic_store(&p.hold, true);
+	assert_true(api_sched_trigger(s, "probe"));
+	wait_inside(&p);
+	assert_int_equal(tasks(), n0 + 2);
+	atomic_store(&p.hold, false);
+	wait_runs(&p, 1);
+	assert_int_equal(tasks_become(n0 + 1), n0 + 1);
+	/* and again: the loop runs once more on a new thread */
+	assert_true(api_sched_trigger(s, "probe"));
+	wait_runs(&p, 2);
+	assert_int_equal(tasks_become(n0 + 1), n0 + 1);
+	api_sched_stop(s);
+	assert_int_equal(tasks(), n0);
+	fx_release(&f);
+}
+
+/* stop ends a run that is going: the run sees it through api_tick_over and is joined */
+static void test_sched__stop_joins_a_run(void **state)
+{
+	struct probe p = { 0 };
+	struct api_sched *s;
+	struct fx f;
+	int64_t t0;
+	int n0;
+
+	fx_init(&f, state);
+	n0 = tasks();
+	atomic_store(&p.hold, true);
+	s = start(&f, &p, true, 3600 * S, NULL);
+	wait_inside(&p);
+	t0 = cc_time_mono_ms();
+	api_sched_stop(s);
+	assert_true(cc_time_mono_ms() - t0 < 1000);
+	assert_int_equal(atomic_load(&p.inside), 0);
+	assert_int_equal(atomic_load(&p.runs), 1);
+	assert_int_equal(tasks(), n0);
+	assert_int_equal(fx_count(&f, "SELECT COUNT(*) FROM scheduler_leases"), 0);
+	fx_release(&f);
+}
+
+/* a run whose thread cannot be made counts as failed; the next tick tries again */
+static void test_sched__no_thread_for_a_run(void **state)
+{
+	struct api_sched_stats st = { 0 };
+	struct probe p = { 0 };
+	struct api_sched *s;
+	struct fx f;
+
+	fx_init(&f, state);
+	s = start(&f, &p, false, 50000, NULL); /* every 50 ms */
+	atomic_store(&failing_creates, 1);
+	for (int i = 0; i < 500 && !st.failures; i++) {
+		usleep(1000);
+		assert_int_equal(api_sched_stats(s, "probe", &st), 0);
+	}
+	assert_int_equal(st.failures, 1);
+	assert_int_equal(st.runs, 0);
+	assert_int_equal(atomic_load(&failing_creates), 0);
+	wait_runs(&p, 1);
+	assert_int_equal(api_sched_stats(s, "probe", &st), 0);
+	assert_int_equal(st.failures, 1);
+	assert_true(st.runs >= 1);
+	api_sched_stop(s);
+	fx_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +508,10 @@ int main(void)
 		cmocka_unit_test_setup(test_sched__stop_is_prompt, fx_setup),
 		cmocka_unit_test_setup(test_sched__overlap_guard, fx_setup),
 		cmocka_unit_test_setup(test_sched__two_replicas_one_runs, fx_setup),
+		cmocka_unit_test_setup(test_sched__loops_in_parallel, fx_setup),
+		cmocka_unit_test_setup(test_sched__a_thread_per_run, fx_setup),
+		cmocka_unit_test_setup(test_sched__stop_joins_a_run, fx_setup),
+		cmocka_unit_test_setup(test_sched__no_thread_for_a_run, fx_setup),
 	};
 	return TESTDB_RUN("sched", tests);
 }
