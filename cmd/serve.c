@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include "daemon/server.h"
 #include "cmd/serve-detach.h"
 #include "libcc/time.h"
+#include "libcc/csr.h"
 #include "libcc/db.h"
 #include "libcc/db-group.h"
 #include "libcc/err.h"
@@ -116,6 +118,7 @@ static void app_release(struct api_app *app)
 	api_audit_stop(app->audit);   /* its last batch goes through the group writer */
 	cc_db_group_stop(app->group); /* after the server: no request waits for it any more */
 	api_issuers_free(app->issuers);
+	cc_csr_cache_free(atomic_load(&app->csrs));
 	api_list_cache_free(app->lists);
 	api_crl_cache_free(app->crl);
 	api_ocsp_cache_free(app->ocsp);

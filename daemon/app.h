@@ -19,6 +19,7 @@ struct api_crl_cache;
 struct api_ocsp_cache;
 struct api_bulk;
 struct cc_db_group;
+struct cc_csr_cache;
 
 struct api_app {
 	struct cc_db *db;
@@ -38,6 +39,9 @@ struct api_app {
 	struct api_ocsp_cache *ocsp;  /* signed OCSP answers per serial */
 	struct api_bulk *bulk;	      /* the bulk revocation worker; NULL: runs inline */
 	struct cc_db_group *group;    /* group commit of deferred writes; NULL: inline */
+	/* submitted CSRs' parsed keys and verifications; made on first use (it starts OpenSSL,
+	 * which an idle server does without): api_csr_cache */
+	struct cc_csr_cache *_Atomic csrs;
 	/* set between listening and the end of start-up (the first key and its credentials
 	 * file, the public URL): requests then get 503, so whoever sees /health answer 200
 	 * finds both in place */

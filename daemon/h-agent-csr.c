@@ -1,5 +1,6 @@
 /* h-agent-csr.c: POST /api/v1/agents/{id}/csr — an agent's certificate request, signed
  * for the certificate's waiting issuance or renewal job (or ad hoc) */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "daemon/agent-checks.h"
@@ -117,6 +118,21 @@ static int audit_submission(struct cc_dbc *c, struct submission *s, struct cc_er
 	return 0;
 }
 
+/* the server's CSR cache, made by the first submission */
+static struct cc_csr_cache *csr_cache(struct api_app *app)
+{
+	struct cc_csr_cache *c = atomic_load(&app->csrs), *none = NULL;
+
+	if (c)
+		return c;
+	c = cc_csr_cache_new();
+	if (!atomic_compare_exchange_strong(&app->csrs, &none, c)) {
+		cc_csr_cache_free(c); /* another request made one first */
+		c = none;
+	}
+	return c;
+}
+
 /* a signed submission on its way to the database: everything its write and its answer
  * need, off the handler's stack */
 struct signed_csr {
@@ -228,7 +244,7 @@ void h_agents_csr(struct api_req *rq, struct api_resp *rs)
 	if (!(sc->body = api_body_json(rq, rs, false)))
 		goto out;
 	if (api_body_strings(sc->body, keys, CC_ARRAY_SIZE(keys), &err) < 0 ||
-	    !(csr = cc_csr_read(csr_pem, NULL, &sc->key, &err))) {
+	    !(csr = cc_csr_read(csr_pem, csr_cache(rq->app), &sc->key, &err))) {
 		api_reply_err(rs, rq, &err);
 		goto out;
 	}

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "daemon/auth.h"
 #include "daemon/pipeline.h"
 #include "daemon/ratelimit.h"
+#include "libcc/csr.h"
 #include "libcc/db.h"
 #include "libcc/err.h"
 #include "libcc/mem.h"
@@ -168,6 +170,7 @@ int testapi_teardown(void **state)
 	clear_last(t);
 	api_audit_stop(t->app.audit);
 	api_issuers_free(t->app.issuers);
+	cc_csr_cache_free(atomic_load(&t->app.csrs));
 	api_list_cache_free(t->app.lists);
 	api_crl_cache_free(t->app.crl);
 	api_ocsp_cache_free(t->app.ocsp);
