@@ -4,13 +4,17 @@
 #
 #   start-up   time from exec to the first 200 on GET /health, polled every ~2 ms by
 #              lib/probe.py (the peer harness's probe); median of FOOT_STARTS (10) starts
-#   idle RSS   VmRSS (/proc/PID/status) FOOT_SETTLE (2) s after that first 200; median
+#   idle RSS   VmRSS (/proc/PID/status) FOOT_IDLE_SETTLE (8) s after that first 200; median.
+#              Not the peers' 2 s: a first start over the bench database runs the renewal
+#              check on 10,000 certificates and queues about 5,000 renewals (3.3 s on a slow
+#              day), and at 2 s serve is measured in the middle of that, not idle. The
+#              peers do nothing at start; they keep FOOT_SETTLE (2)
 #   after load VmRSS and VmHWM 2 s after one wrk run of the list (per_page=50) and one of
 #              random single GETs (wrk -t2 -c64 -dWRK_DURATION each)
 #   peers      /work/shared/bench/08-footprint.sh with FOOT_TARGETS=PEER_TARGETS
 #              (cfssl serve, openssl ocsp with a 10,000-entry index), FOOT_PEER_RUNS (10) runs
 #
-# Env: FOOT_SIZES  FOOT_STARTS  FOOT_SETTLE  FOOT_PORT (18460)  PEER_TARGETS  FOOT_PEER_RUNS
+# Env: FOOT_SIZES  FOOT_STARTS  FOOT_SETTLE  FOOT_IDLE_SETTLE  FOOT_PORT (18460)  PEER_TARGETS  FOOT_PEER_RUNS
 #      PEER_BENCH  BENCH_CACHE (keeps the peers' CA fixture between runs)  WRK_*  CERTCTL
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
@@ -21,6 +25,7 @@ require python3 wrk sqlite3 curl
 FOOT_SIZES="${FOOT_SIZES:-10000 100000}"
 FOOT_STARTS="${FOOT_STARTS:-10}"
 FOOT_SETTLE="${FOOT_SETTLE:-2}"
+FOOT_IDLE_SETTLE="${FOOT_IDLE_SETTLE:-8}"
 PORT="${FOOT_PORT:-18460}"
 PEER_TARGETS="${PEER_TARGETS-cfssl-serve openssl-ocsp}"
 FOOT_PEER_RUNS="${FOOT_PEER_RUNS:-$FOOT_STARTS}"
@@ -39,7 +44,7 @@ for n in $FOOT_SIZES; do
 	st=() rss=() hwm=()
 	serve_cmd "$D" "$PORT" "$WORK/serve-$n.log"
 	for i in $(seq "$FOOT_STARTS"); do
-		line="$(env "${SERVE_ENV[@]}" python3 "$BENCH_LIB/probe.py" --settle "$FOOT_SETTLE" --log "$WORK/probe-$n.log" \
+		line="$(env "${SERVE_ENV[@]}" python3 "$BENCH_LIB/probe.py" --settle "$FOOT_IDLE_SETTLE" --log "$WORK/probe-$n.log" \
 			--url "$BASE/health" -- "${SERVE_CMD[@]}")"
 		case "$line" in "PROBE startup_ms="*) ;; *) die "probe failed: $line ($(tail -3 "$WORK/probe-$n.log" "$WORK/serve-$n.log"))" ;; esac
 		log "certctl $n certs, start $i: ${line#PROBE }"
@@ -53,7 +58,7 @@ for n in $FOOT_SIZES; do
 	result "footprint_certctl_${n}certs_startup_ms" "$(printf '%s\n' "${st[@]}" | median)" ms \
 		"runs=$FOOT_STARTS range=$range"
 	result "footprint_certctl_${n}certs_idle_rss_kb" "$(printf '%s\n' "${rss[@]}" | median)" kB \
-		"hwm_kb=$(printf '%s\n' "${hwm[@]}" | median) threads=$threads settle_s=$FOOT_SETTLE"
+		"hwm_kb=$(printf '%s\n' "${hwm[@]}" | median) threads=$threads settle_s=$FOOT_IDLE_SETTLE"
 
 	# RSS after load
 	serve_start "$D" "$PORT" "$WORK/serve-$n.log"
