@@ -98,7 +98,10 @@ static void app_init(struct cc_ctx *ctx, struct api_app *app, struct cc_db *db)
 		app->rl = api_ratelimit_new((double)cc_cfg_int(cfg, CC_CFG_rate_limit_rps),
 					    (double)cc_cfg_int(cfg, CC_CFG_rate_limit_burst));
 	app->group = cc_db_group_start(db, &ctx->log);
-	app->audit = api_audit_start(db, app->group, &ctx->log);
+	/* the API audit keeps its own writer: its batches of up to 256 events in the group's
+	 * transactions made the issuances behind them wait (measured: 1,440 -> 1,280 P-256
+	 * CSRs/s, and single GETs 10-15 % slower) */
+	app->audit = api_audit_start(db, &ctx->log);
 	app->data_dir = cc_cfg_data_dir(cfg);
 	if (!strcmp(cc_cfg_str(cfg, CC_CFG_keygen_mode), "server"))
 		cc_warn(&ctx->log,
@@ -115,8 +118,8 @@ static void app_init(struct cc_ctx *ctx, struct api_app *app, struct cc_db *db)
 
 static void app_release(struct api_app *app)
 {
-	api_audit_stop(app->audit);   /* its last batch goes through the group writer */
 	cc_db_group_stop(app->group); /* after the server: no request waits for it any more */
+	api_audit_stop(app->audit);
 	api_issuers_free(app->issuers);
 	cc_csr_cache_free(atomic_load(&app->csrs));
 	api_list_cache_free(app->lists);

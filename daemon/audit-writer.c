@@ -11,7 +11,6 @@
 #include "daemon/api.h"
 #include "daemon/app.h"
 #include "daemon/pipeline.h"
-#include "libcc/db-group.h"
 #include "libcc/db.h"
 #include "libcc/hash.h"
 #include "libcc/id.h"
@@ -36,7 +35,6 @@ struct event {
 
 struct api_audit {
 	struct cc_db *db;
-	struct cc_db_group *group; /* NULL: the writer commits on its own */
 	struct cc_log *log;
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -58,74 +56,47 @@ static void event_free(struct event *e)
 	free(e->details);
 }
 
-struct batch {
-	struct event *ev;
-	size_t n;
-};
-
-static int insert_batch(struct cc_dbc *c, void *ud, struct cc_err *err)
-{
-	const struct batch *b = ud;
-
-	for (size_t i = 0; i < b->n; i++) {
-		const struct event *e = &b->ev[i];
-
-		if (cc_db_exec(c,
-			       "INSERT INTO audit_events (id, actor, actor_type, action, "
-			       "resource_type, resource_id, details, timestamp) VALUES "
-			       "($1, $2, $3, $4, 'api', $5, $6, $7)",
-			       CC_DB_ARGS(CC_DB_TEXT(e->id), CC_DB_TEXT(e->actor),
-					  CC_DB_TEXT(e->actor_type), CC_DB_TEXT(e->action),
-					  CC_DB_TEXT(e->path), CC_DB_JSON(e->details),
-					  CC_DB_TIME(e->at)),
-			       NULL, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* in the group-commit writer's next transaction when there is one (one commit for the
- * requests' writes and their audit), in a transaction of its own otherwise */
-static int store(struct api_audit *a, struct batch *b, struct cc_err *err)
-{
-	struct cc_dbc *c;
-	int rc = -1;
-
-	if (a->group)
-		return cc_db_group_run(a->group, insert_batch, b, err);
-	if (!(c = cc_db_get(a->db, err)))
-		return -1;
-	if (cc_db_begin(c, err) == 0) {
-		if ((rc = insert_batch(c, b, err)) < 0)
-			cc_db_rollback(c);
-		else
-			rc = cc_db_commit(c, err);
-	}
-	cc_db_put(a->db, c);
-	return rc;
-}
-
 /* true when written; false when the database could not be reached (the caller keeps the
  * events for another try). Events refused for any other reason are dropped and logged */
 static bool write_batch(struct api_audit *a, struct event *ev, size_t n)
 {
 	struct cc_err err = CC_ERR_INIT;
-	struct batch b = { ev, n };
-	bool written = store(a, &b, &err) == 0;
+	struct cc_dbc *c = cc_db_get(a->db, &err);
+	size_t i = 0;
 
-	if (!written && (err.code == CC_E_UNAVAILABLE || err.code == CC_E_RETRY) && !a->stopping &&
-	    !a->hurry) {
+	if (c && cc_db_begin(c, &err) == 0) {
+		for (; i < n; i++) {
+			if (cc_db_exec(c,
+				       "INSERT INTO audit_events (id, actor, actor_type, action, "
+				       "resource_type, resource_id, details, timestamp) VALUES "
+				       "($1, $2, $3, $4, 'api', $5, $6, $7)",
+				       CC_DB_ARGS(CC_DB_TEXT(ev[i].id), CC_DB_TEXT(ev[i].actor),
+						  CC_DB_TEXT(ev[i].actor_type),
+						  CC_DB_TEXT(ev[i].action), CC_DB_TEXT(ev[i].path),
+						  CC_DB_JSON(ev[i].details), CC_DB_TIME(ev[i].at)),
+				       NULL, &err) < 0)
+				break;
+		}
+		if (i < n)
+			cc_db_rollback(c);
+		else if (cc_db_commit(c, &err) < 0)
+			i = 0;
+	}
+	if (c)
+		cc_db_put(a->db, c);
+	if ((i < n || err.code != CC_E_OK) &&
+	    (err.code == CC_E_UNAVAILABLE || err.code == CC_E_RETRY) && !a->stopping && !a->hurry) {
 		if (!a->db_down)
 			cc_warn(a->log, "API audit events wait for the database: %s", err.msg);
 		a->db_down = true;
 		return false;
 	}
-	if (!written)
+	if (i < n || err.code != CC_E_OK)
 		cc_warn(a->log, "could not record %zu API audit events: %s", n, err.msg);
 	else if (a->db_down)
 		cc_info(a->log, "API audit events are recorded again");
 	a->db_down = false;
-	for (size_t i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		event_free(&ev[i]);
 	return true;
 }
@@ -209,13 +180,12 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct api_audit *api_audit_start(struct cc_db *db, struct cc_db_group *group, struct cc_log *log)
+struct api_audit *api_audit_start(struct cc_db *db, struct cc_log *log)
 {
 	struct api_audit *a = cc_xcalloc(1, sizeof(*a));
 	pthread_condattr_t ca;
 
 	a->db = db;
-	a->group = group;
 	a->log = log;
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_condattr_init(&ca);

@@ -6,12 +6,10 @@
 #include <stdint.h>
 
 struct cc_db;
-struct cc_db_group;
 struct cc_log;
 struct api_audit;
 
-/* group: the group-commit writer its batches join (NULL: their own transactions) */
-struct api_audit *api_audit_start(struct cc_db *db, struct cc_db_group *group, struct cc_log *log);
+struct api_audit *api_audit_start(struct cc_db *db, struct cc_log *log);
 /* writes what is queued, then stops the thread */
 void api_audit_stop(struct api_audit *a);
 /* waits until everything queued so far is written (tests, shutdown) */

@@ -121,7 +121,7 @@ static int setup(void **state, const char *const *env, bool pg)
 	if (cc_cfg_bool(&t->cfg, CC_CFG_rate_limit_enabled))
 		t->app.rl = api_ratelimit_new((double)cc_cfg_int(&t->cfg, CC_CFG_rate_limit_rps),
 					      (double)cc_cfg_int(&t->cfg, CC_CFG_rate_limit_burst));
-	t->app.audit = api_audit_start(t->app.db, NULL, &t->log);
+	t->app.audit = api_audit_start(t->app.db, &t->log);
 	t->app.data_dir = cc_xstrdup(t->dir);
 	snprintf(t->app.base_url, sizeof(t->app.base_url), "http://127.0.0.1:8443");
 	t->app.issuers = api_issuers_new();
