@@ -52,17 +52,14 @@ code="$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$BASE/api/v1/certif
 list_bytes="$(curl -s "${auth[@]}" "$BASE/api/v1/certificates?per_page=50" | wc -c)"
 get_bytes="$(curl -s "${auth[@]}" "$BASE/api/v1/certificates/$one" | wc -c)"
 
-# server CPU (user+sys) in ms, from /proc/PID/stat
-cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$SERVE_PID/stat"; }
-
 declare -A RPS
 measure() { # measure NAME PATH LUA [k=v ...]
 	local name="$1" path="$2" lua="$3" c0 c1 n0 n1
 	shift 3
-	c0="$(cpu_ms)"
+	c0="$(cpu_ms "$SERVE_PID")"
 	n0="$(date +%s%N)"
 	run_wrk "$name" "$BASE$path" "$lua"
-	c1="$(cpu_ms)"
+	c1="$(cpu_ms "$SERVE_PID")"
 	n1="$(date +%s%N)"
 	RPS[$name]="$WRK_RPS"
 	result "api_${name}_rps" "$WRK_RPS" req/s "runs=$RUNS wrk=-t$WRK_THREADS/-c$WRK_CONNS/-d$WRK_DURATION errors=$WRK_ERRS non2xx=$WRK_NON2XX" "$@"

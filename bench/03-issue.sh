@@ -186,8 +186,6 @@ perf_report() {
 	log "perf: $PERF_DIR/$1.{split,flat}.txt"
 }
 
-cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
-
 # ---- CSR submission ----
 
 declare -A R

@@ -59,8 +59,6 @@ if [ -n "$FLEET_SETUP_SQL" ]; then sqlite3 -bail "$D0/certctl.db" "$FLEET_SETUP_
 result fleet_fill_ms "$((($(date +%s%N) - t0) / 1000000))" ms \
 	"agents=$FLEET_AGENTS pending=$FLEET_PENDING awaiting=$FLEET_AWAITING history=$FLEET_HISTORY db_mb=$(du -m "$D0/certctl.db" | cut -f1)"
 
-cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
-
 # fleet_run MODE DURATION [PERF]: a fresh copy of the database, a fresh server, one run
 fleet_run() {
 	local mode="$1" dur="$2" perf="${3:-}" d="$WORK/data-$1" auth=agent path=agent c0 c1 n0 n1 line rss0 label

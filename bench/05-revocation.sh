@@ -68,7 +68,6 @@ trap 'pg_cleanup; bench_cleanup' EXIT
 
 want_part() { case " $REV_PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 want_peer() { case " $PEERS " in *" $1 "*) return 0 ;; esac; return 1; }
-cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 sq() { sqlite3 -batch -cmd '.timeout 5000' "$1/certctl.db" "$2"; }
 

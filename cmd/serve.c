@@ -97,7 +97,7 @@ static void app_init(struct cc_ctx *ctx, struct api_app *app, struct cc_db *db)
 	if (cc_cfg_bool(cfg, CC_CFG_rate_limit_enabled))
 		app->rl = api_ratelimit_new((double)cc_cfg_int(cfg, CC_CFG_rate_limit_rps),
 					    (double)cc_cfg_int(cfg, CC_CFG_rate_limit_burst));
-	app->group = cc_db_group_start(db, &ctx->log);
+	app->group = cc_db_group_start(db);
 	/* the API audit keeps its own writer: its batches of up to 256 events in the group's
 	 * transactions made the issuances behind them wait (measured: 1,440 -> 1,280 P-256
 	 * CSRs/s, and single GETs 10-15 % slower) */

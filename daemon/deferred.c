@@ -34,8 +34,8 @@ static void inline_write(struct api_req *rq, struct api_resp *rs, api_write_fn w
 		rc = write(c, ud, &err);
 		if (rc < 0)
 			cc_db_rollback(c);
-		else if ((rc = cc_db_commit(c, &err)) < 0)
-			rc = -1;
+		else
+			rc = cc_db_commit(c, &err);
 	}
 	done(rq, rs, ud, rc, &err);
 }

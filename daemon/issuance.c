@@ -319,7 +319,7 @@ int api_issue(struct api_app *app, struct cc_dbc *c, const struct cc_certificate
 		return -1;
 	if (cc_db_begin(c, err) < 0)
 		goto out;
-	if (record(app, c, m, in, &sg.res, &sg.ci, out, err) < 0 || cc_db_commit(c, err) < 0) {
+	if (api_issue_record(app, c, m, in, &sg, out, err) < 0 || cc_db_commit(c, err) < 0) {
 		cc_db_rollback(c);
 		goto out;
 	}

@@ -162,6 +162,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	if (!p) {
 		const char *cl;
 		p = cc_xcalloc(1, sizeof(*p));
+		p->s = s;
 		cc_buf_init(&p->rq.body, s->app->max_body);
 		cl = hdr(conn, "Content-Length");
 		/* refuse a declared oversize body before reading any of it */
@@ -205,7 +206,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	api_handle(&p->rq, &rs);
 	if (p->rq.deferred) {
 		/* this thread goes on with other connections; resume() brings this one back */
-		p->s = s;
 		p->conn = conn;
 		p->rs = rs;
 		p->in_writer = true;

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include "libcc/db-group.h"
 #include "libcc/db.h"
-#include "libcc/log.h"
 #include "libcc/mem.h"
 #include "libcc/banned.h"
 
@@ -12,7 +11,6 @@
 
 struct cc_db_group {
 	struct cc_db *db;
-	struct cc_log *log;
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -109,12 +107,11 @@ static void *run(void *arg)
 	return NULL;
 }
 
-struct cc_db_group *cc_db_group_start(struct cc_db *db, struct cc_log *log)
+struct cc_db_group *cc_db_group_start(struct cc_db *db)
 {
 	struct cc_db_group *g = cc_xcalloc(1, sizeof(*g));
 
 	g->db = db;
-	g->log = log;
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->cv, NULL);
 	if (pthread_create(&g->thread, NULL, run, g) != 0)

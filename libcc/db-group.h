@@ -14,7 +14,6 @@
 
 struct cc_db;
 struct cc_dbc;
-struct cc_log;
 struct cc_db_group;
 
 struct cc_db_group_item {
@@ -31,7 +30,7 @@ struct cc_db_group_item {
 	struct cc_err err;
 };
 
-struct cc_db_group *cc_db_group_start(struct cc_db *db, struct cc_log *log);
+struct cc_db_group *cc_db_group_start(struct cc_db *db);
 /* queues it; never blocks on the database. After cc_db_group_stop has begun, the write
  * runs at once on the calling thread in a transaction of its own */
 void cc_db_group_submit(struct cc_db_group *g, struct cc_db_group_item *it);

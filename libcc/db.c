@@ -352,7 +352,7 @@ int cc_db_savepoint(struct cc_dbc *c, struct cc_err *err)
 		CC_BUG("savepoint without transaction");
 	/* a prepared statement from the connection's cache: sqlite3_exec would compile these
 	 * for every unit */
-	if (c->drv->exec(c, "SAVEPOINT cc_unit", NULL, 0, NULL, err) < 0)
+	if (cc_db_exec(c, "SAVEPOINT cc_unit", NULL, 0, NULL, err) < 0)
 		return -1;
 	c->tx_depth++;
 	return 0;
@@ -366,9 +366,9 @@ bool cc_db_savepoint_end(struct cc_dbc *c, bool keep)
 	c->tx_depth--;
 	c->tx_doomed = false;
 	/* a rolled-back unit's generation bits stay: an extra bump only empties a cache */
-	if (!keep && c->drv->exec(c, "ROLLBACK TO SAVEPOINT cc_unit", NULL, 0, NULL, NULL) < 0)
+	if (!keep && cc_db_exec(c, "ROLLBACK TO SAVEPOINT cc_unit", NULL, 0, NULL, NULL) < 0)
 		c->tx_doomed = true; /* cannot undo it: nothing of the transaction may stay */
-	if (c->drv->exec(c, "RELEASE SAVEPOINT cc_unit", NULL, 0, NULL, NULL) < 0)
+	if (cc_db_exec(c, "RELEASE SAVEPOINT cc_unit", NULL, 0, NULL, NULL) < 0)
 		c->tx_doomed = true;
 	return keep && !c->tx_doomed;
 }

@@ -159,18 +159,20 @@ wait_free() {
 }
 
 # status_kb PID FIELD -> the value of FIELD (VmRSS, VmHWM, ...) in /proc/PID/status, kB
+# cpu_ms PID: the process's CPU time (user + sys) so far, in ms, from /proc/PID/stat
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
+
 # wait_idle PID [MAX_S]: until the process used under 20 ms of CPU in a second (its
 # start-up work done: a first start over a large database runs the renewal check and the
 # job processor over every certificate), at most MAX_S (120) s; logs how long it took
 wait_idle() {
-	local pid=$1 max=${2:-120} hz t0 prev now i
-	hz=$(getconf CLK_TCK)
+	local pid=$1 max=${2:-120} t0 prev now i
 	t0=$(date +%s)
-	prev=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	prev=$(cpu_ms "$pid")
 	for ((i = 0; i < max; i++)); do
 		sleep 1
-		now=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-		if [ $(((now - prev) * 1000 / hz)) -lt 20 ]; then
+		now=$(cpu_ms "$pid")
+		if awk -v a="$prev" -v b="$now" 'BEGIN { exit !(b - a < 20) }'; then
 			log "pid $pid idle after $(($(date +%s) - t0)) s"
 			return 0
 		fi

@@ -61,10 +61,10 @@ signed_all() {
 	[ "$(db_q "SELECT COUNT(*) FROM audit_events WHERE action = 'csr_submitted' AND resource_id LIKE 'cg-%'")" = "$N" ]
 	# the API audit trail goes through the same writer
 	wait_for 10 api_rows_are "$N" || fail "API audit rows: $(api_rows)"
-	# what is served is what was stored: one served certificate verified against the CA
+	# the API serves what was stored: one version for a certificate signed once
 	api GET /api/v1/certificates/cg-01/versions
 	assert_status 200
-	jq -e --arg s "${serials[0]}" '[.data[].serial_number] | length == 1' <<<"$HTTP_BODY" >/dev/null ||
+	jq -e '[.data[].serial_number] | length == 1' <<<"$HTTP_BODY" >/dev/null ||
 		fail "versions of cg-01: $HTTP_BODY"
 	serve_stop TERM 0
 }

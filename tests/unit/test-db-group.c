@@ -106,7 +106,7 @@ static void wait_done(atomic_int *ndone, int n)
 /* the first unit holds the writer; the eleven queued behind it go in one transaction */
 static void test_group__queued_units_share_one_commit(void **state)
 {
-	struct cc_db_group *g = cc_db_group_start(TDB(state)->db, NULL);
+	struct cc_db_group *g = cc_db_group_start(TDB(state)->db);
 	struct unit u[NUNITS];
 	char keys[NUNITS][16];
 	atomic_bool gate = false;
@@ -138,7 +138,7 @@ static void test_group__queued_units_share_one_commit(void **state)
  * one that fails through a nested rollback leave nothing; the others are committed */
 static void test_group__a_failing_unit_is_rolled_back_alone(void **state)
 {
-	struct cc_db_group *g = cc_db_group_start(TDB(state)->db, NULL);
+	struct cc_db_group *g = cc_db_group_start(TDB(state)->db);
 	struct unit hold, ok1, bad, dup, nested, ok2;
 	atomic_bool gate = false;
 	atomic_int ndone = 0;
@@ -180,7 +180,7 @@ static void test_group__a_failing_unit_is_rolled_back_alone(void **state)
 /* stop commits what is queued before the thread goes */
 static void test_group__stop_drains_the_queue(void **state)
 {
-	struct cc_db_group *g = cc_db_group_start(TDB(state)->db, NULL);
+	struct cc_db_group *g = cc_db_group_start(TDB(state)->db);
 	struct unit u[NUNITS];
 	char keys[NUNITS][16];
 	atomic_int ndone = 0;
@@ -230,7 +230,7 @@ static void *runner_main(void *arg)
 
 static void test_group__waiting_callers_from_many_threads(void **state)
 {
-	struct cc_db_group *g = cc_db_group_start(TDB(state)->db, NULL);
+	struct cc_db_group *g = cc_db_group_start(TDB(state)->db);
 	struct runner r[6];
 	pthread_t t[6];
 	unsigned long batches, units;
