@@ -1,5 +1,6 @@
-/* auth.c: Bearer API keys. Only SHA-256 hashes are kept; configured keys are compared in
- * constant time; database keys are looked up by hash and cached for a minute. */
+/* auth.c: Bearer API keys. Only SHA-256 hashes are kept, and every comparison of hashes is
+ * in constant time (cc_memeq_ct); database keys are looked up by hash and cached for a
+ * minute. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -115,7 +116,7 @@ static bool cache_get(struct api_auth *a, const char *hash, struct cached_key *o
 	bool hit;
 
 	pthread_mutex_lock(&a->mu);
-	hit = !strcmp(k->hash, hash) && k->expires_ms > cc_time_mono_ms();
+	hit = cc_memeq_ct(k->hash, hash, CC_SHA256_HEX - 1) && k->expires_ms > cc_time_mono_ms();
 	if (hit)
 		*out = *k;
 	pthread_mutex_unlock(&a->mu);

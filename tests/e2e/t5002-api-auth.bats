@@ -243,3 +243,14 @@ check_agent_keys() {
 @test "postgres: an agent key acts for its own agent only (403 on another agent and on admin routes)" {
 	check_agent_keys pg
 }
+
+# the time of a rejection must not tell how much of a key's hash matched: every comparison
+# of hashes in the authentication goes through cc_memeq_ct, whose time test-core checks
+@test "API key hashes are compared in constant time (cc_memeq_ct), never with strcmp or memcmp" {
+	local src="$BATS_TEST_DIRNAME/../../daemon/auth.c"
+	[ -f "$src" ] || skip "no source tree beside the tests"
+	run grep -nE '(str(n)?cmp|memcmp|strcasecmp)\([^)]*hash' "$src"
+	assert_failure
+	[ "$(grep -c 'cc_memeq_ct(' "$src")" -ge 2 ] ||
+		fail "the configured keys and the key cache must both compare with cc_memeq_ct"
+}

@@ -11,8 +11,53 @@
 #include "libcc/err.h"
 #include "libcc/hash.h"
 #include "libcc/id.h"
+#include "libcc/mem.h"
 #include "libcc/strv.h"
 #include "libcc/time.h"
+
+/* the compare used for API key hashes: right at every position, and its time does not
+ * depend on where the first difference is (memcmp stops there: on 4 MB, a difference in
+ * the first byte would be a thousand times faster than one in the last) */
+static int64_t min_compare_us(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	int64_t best = INT64_MAX;
+
+	for (int i = 0; i < 15; i++) {
+		int64_t t0 = cc_time_mono_us();
+		int eq = cc_memeq_ct(a, b, n);
+		int64_t t = cc_time_mono_us() - t0;
+
+		assert_false(eq);
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+static void test_core__memeq_ct(void **state)
+{
+	enum { N = 4 << 20 };
+	unsigned char *a = calloc(1, N), *b = calloc(1, N);
+	int64_t first, last;
+
+	(void)state;
+	assert_true(cc_memeq_ct(a, b, N));
+	assert_true(cc_memeq_ct(a, b, 0));
+	for (size_t i = 0; i < 64; i++) {
+		b[i] = 1;
+		assert_false(cc_memeq_ct(a, b, 64));
+		b[i] = 0;
+	}
+	b[0] = 1;
+	first = min_compare_us(a, b, N);
+	b[0] = 0;
+	b[N - 1] = 1;
+	last = min_compare_us(a, b, N);
+	assert_true(first > 0 && last > 0);
+	assert_true(first * 3 > last && last * 3 > first);
+	free(a);
+	free(b);
+}
 
 static void test_core__time_roundtrip(void **state)
 {
@@ -214,6 +259,7 @@ static void test_core__hash_and_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_core__memeq_ct),
 		cmocka_unit_test(test_core__time_roundtrip),
 		cmocka_unit_test(test_core__time_rejects_garbage),
 		cmocka_unit_test(test_core__durations),
