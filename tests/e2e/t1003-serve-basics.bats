@@ -227,3 +227,17 @@ print("ready", flush=True); time.sleep(30)' "$PORT"
 	assert_output --regexp 'libpq +[0-9]+\.'
 	assert_output --regexp 'OpenSSL +3\.'
 }
+
+@test "the access log has a line per request: request id, method, path, status, bytes, latency, client" {
+	serve_start
+	http_get /api/v1/auth/info -H 'X-Request-ID: t1003-access-1'
+	assert_equal "$HTTP_STATUS" 200
+	local bytes=${#HTTP_BODY}
+	http_get /no/such/route -H 'X-Request-ID: t1003-access-2'
+	assert_equal "$HTTP_STATUS" 404
+	serve_stop TERM 0
+	grep -E "request req=t1003-access-1 method=GET path=/api/v1/auth/info status=200 bytes=($bytes|$((bytes + 1))) latency_ms=[0-9]+ client=127\.0\.0\.1" "$TEST_DIR/serve.log" ||
+		fail "no access line for the first request: $(grep t1003-access "$TEST_DIR/serve.log")"
+	grep -qE "request req=t1003-access-2 method=GET path=/no/such/route status=404 bytes=[0-9]+ latency_ms=[0-9]+" "$TEST_DIR/serve.log" ||
+		fail "no access line for the 404: $(grep t1003-access "$TEST_DIR/serve.log")"
+}
