@@ -331,6 +331,7 @@ static int sq_exec(struct cc_dbc *c, const char *sql, const struct cc_dbarg *arg
 	}
 	ret = 0;
 out:
+	cc_db_add_vm_steps(c->db, (uint64_t)sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1));
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (b) {

@@ -29,6 +29,7 @@ struct cc_db {
 	void *drv_state; /* the driver's, see pool_open */
 	/* committed writes so far: to the audit trail, and to everything else */
 	_Atomic uint64_t gen[2];
+	_Atomic uint64_t vm_steps; /* see cc_db_vm_steps */
 };
 
 static char *strip_password(const char *url)
@@ -267,6 +268,16 @@ uint64_t cc_db_generation(struct cc_db *db, unsigned which)
 		if (which & (1u << i))
 			g += atomic_load(&db->gen[i]);
 	return g;
+}
+
+void cc_db_add_vm_steps(struct cc_db *db, uint64_t n)
+{
+	atomic_fetch_add_explicit(&db->vm_steps, n, memory_order_relaxed);
+}
+
+uint64_t cc_db_vm_steps(const struct cc_db *db)
+{
+	return atomic_load(&db->vm_steps);
 }
 
 int cc_db_exec(struct cc_dbc *c, const char *sql, const struct cc_dbarg *args, int nargs,

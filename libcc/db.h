@@ -118,6 +118,10 @@ int cc_db_ping(struct cc_db *db, struct cc_err *err);
 #define CC_DB_GEN_DATA 0x1
 #define CC_DB_GEN_AUDIT 0x2
 uint64_t cc_db_generation(struct cc_db *db, unsigned which);
+/* SQLite virtual-machine steps the pool's statements have run so far (0 on PostgreSQL):
+ * a count of work that does not depend on the machine's speed, for tests that check a
+ * query plan stays proportional to what it is asked for */
+uint64_t cc_db_vm_steps(const struct cc_db *db);
 
 void cc_dbres_release(struct cc_dbres *r);
 const char *cc_dbres_str(const struct cc_dbres *r, int row, int col); /* NULL for SQL NULL */
@@ -165,6 +169,8 @@ const char *cc_db_target(const struct cc_db *db);
 struct cc_log *cc_db_log(const struct cc_db *db);
 /* a slot for the driver's per-pool state (pool_open/pool_close) */
 void **cc_db_driver_state(struct cc_db *db);
+/* the SQLite driver counts each statement's steps here */
+void cc_db_add_vm_steps(struct cc_db *db, uint64_t n);
 
 /* result building, shared by the drivers */
 struct cc_dbres_builder;

@@ -10,6 +10,7 @@
 #include "daemon/job-processor.h"
 #include "daemon/sched.h"
 #include "libcc/csr.h"
+#include "libcc/db.h"
 #include "libcc/mem.h"
 #include "libcc/time.h"
 
@@ -366,6 +367,63 @@ static void test_api_issuance__agent_csr_completes_the_waiting_job(void **state)
 	free(csr);
 }
 
+/* SQLite VM steps of one CSR signed for a new certificate with one target */
+static uint64_t steps_of_a_signing(struct testapi *t, const char *name, const char *csr)
+{
+	char *body = cc_xasprintf("{\"name\":\"%s\",\"common_name\":\"www.example.com\","
+				  "\"owner_id\":\"o1\",\"team_id\":\"t1\",\"issuer_id\":\"i1\","
+				  "\"renewal_policy_id\":\"rp\",\"target_ids\":[\"tg1\"]}",
+				  name);
+	uint64_t s0, n;
+	char *id;
+
+	assert_status(t, "POST", "/api/v1/certificates", body, 201);
+	free(body);
+	id = cc_xstrdup(testapi_str(t, "id"));
+	body = csr_body(csr, id);
+	s0 = cc_db_vm_steps(t->app.db);
+	assert_status(t, "POST", "/api/v1/agents/a1/csr", body, 202);
+	n = cc_db_vm_steps(t->app.db) - s0;
+	assert_int_equal(testapi_countf(t,
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"type = 'Deployment' AND status = 'Pending'",
+					id),
+			 1);
+	free(body);
+	free(id);
+	return n;
+}
+
+/* the check for a deployment already queued looks at the certificate's own jobs: it once
+ * read every Pending deployment in the database (SQLite chose the job processor's index),
+ * so each issuance cost more with every deployment waiting for an agent. Counted in
+ * SQLite VM steps, which do not depend on the machine's speed. */
+static void test_api_issuance__signing_cost_ignores_other_queued_deployments(void **state)
+{
+	struct testapi *t = TAPI(state);
+	char *csr = make_csr("ECDSA-P256", "www.example.com");
+	uint64_t first, later;
+
+	if (cc_db_engine_of(t->app.db) != CC_DB_SQLITE) {
+		free(csr);
+		return; /* PostgreSQL plans from statistics and counts no steps */
+	}
+	first = steps_of_a_signing(t, "first", csr);
+	testapi_sql(t, "INSERT INTO managed_certificates (id, name, common_name, owner_id, "
+		       "team_id, issuer_id, renewal_policy_id) VALUES ('busy', 'busy', "
+		       "'busy.example.com', 'o1', 't1', 'i1', 'rp');"
+		       "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < "
+		       "3000) INSERT INTO jobs (id, type, certificate_id, target_id, agent_id, "
+		       "status) SELECT 'busy-' || i, 'Deployment', 'busy', 'tg1', 'a1', 'Pending' "
+		       "FROM k");
+	later = steps_of_a_signing(t, "later", csr);
+	if (later > first * 2)
+		fail_msg("signing a CSR took %llu steps with 3,000 deployments of another "
+			 "certificate queued, %llu with none",
+			 (unsigned long long)later, (unsigned long long)first);
+	free(csr);
+}
+
 static void test_api_issuance__csr_against_the_profile_fails_the_job(void **state)
 {
 	struct testapi *t = TAPI(state);
@@ -532,6 +590,8 @@ int main(void)
 		cmocka_unit_test_setup(test_api_issuance__csr_against_the_profile_fails_the_job,
 				       reset),
 		cmocka_unit_test_setup(test_api_issuance__processor_hands_agent_jobs_over, reset),
+		cmocka_unit_test_setup(
+			test_api_issuance__signing_cost_ignores_other_queued_deployments, reset),
 		cmocka_unit_test_setup(test_api_issuance__deploy_route_and_agent_reports, reset),
 		cmocka_unit_test_setup(test_api_issuance__failed_deployment_retries_later, reset),
 		cmocka_unit_test_setup(test_api_issuance__work_carries_the_full_target_config,

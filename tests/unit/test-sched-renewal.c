@@ -230,6 +230,75 @@ static void test_sched_renewal__one_failure_costs_only_itself(void **state)
 	fx_release(&f);
 }
 
+/* n certificates named PREFIX-k expiring in 3 days (three thresholds fire), one recurring
+ * CTE so a large fleet costs one statement */
+static void expiring(struct fx *f, const char *prefix, int n)
+{
+	char at[CC_TIME_BUFSZ];
+
+	fx_sql(f,
+	       "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %d) "
+	       "INSERT INTO managed_certificates (id, name, common_name, owner_id, team_id, "
+	       "issuer_id, renewal_policy_id, status, expires_at) SELECT '%s-' || i, "
+	       "'%s-' || i, '%s-' || i || '.example.com', 'ow', 'tm', 'iss-ok', 'pw', "
+	       "'Active', '%s' FROM k",
+	       n, prefix, prefix, prefix, fx_at(f, 3 * DAY, at));
+}
+
+static uint64_t steps_of_a_check(struct fx *f)
+{
+	struct cc_err err = CC_ERR_INIT;
+	struct api_tick t = fx_tick(f);
+	uint64_t s0 = cc_db_vm_steps(f->app.db);
+
+	if (api_renewal_check_tick(&t, &err) < 0)
+		fail_msg("renewal check: %s", err.msg);
+	return cc_db_vm_steps(f->app.db) - s0;
+}
+
+/* the work of checking a certificate does not grow with the warnings already in the
+ * database: the look-up of a certificate's warnings once read every warning there was
+ * (SQLite picked the index on type), and a first check of a large inventory slowed down
+ * with each warning it wrote. Counted in SQLite VM steps, which do not depend on the
+ * machine's speed; PostgreSQL plans from statistics and has no such count. */
+static void test_sched_renewal__work_per_certificate_stays_flat(void **state)
+{
+	char far[CC_TIME_BUFSZ];
+	struct fx f;
+	uint64_t first, later;
+
+	fx_init(&f, state);
+	if (f.t->engine != CC_DB_SQLITE) {
+		fx_release(&f);
+		return;
+	}
+	fx_sql(&f, "INSERT INTO teams (id, name) VALUES ('tm', 'tm');"
+		   "INSERT INTO owners (id, name, email, team_id) VALUES "
+		   "('ow', 'Olga', 'olga@example.com', 'tm');"
+		   "INSERT INTO issuers (id, name, type, enabled) VALUES "
+		   "('iss-ok', 'ok', 'GenericCA', TRUE);"
+		   "INSERT INTO renewal_policies (id, name, renewal_window_days, auto_renew, "
+		   "alert_thresholds_days) VALUES ('pw', 'pw', 1, FALSE, '[30, 14, 7]')");
+	expiring(&f, "first", 40);
+	first = steps_of_a_check(&f);
+	assert_int_equal(fx_count(&f, "SELECT COUNT(*) FROM notification_events"), 120);
+	/* 6,000 more warnings, then 40 new certificates, the only ones due */
+	expiring(&f, "noise", 2000);
+	assert_true(steps_of_a_check(&f) > 0);
+	fx_sql(&f, "UPDATE managed_certificates SET expires_at = '%s'",
+	       fx_at(&f, 400 * DAY, far)); /* out of the check's reach */
+	expiring(&f, "later", 40);
+	later = steps_of_a_check(&f);
+	assert_int_equal(fx_count(&f, "SELECT COUNT(*) FROM notification_events WHERE "
+				      "certificate_id LIKE 'later-%%'"),
+			 120);
+	if (later > first * 2)
+		fail_msg("checking 40 certificates took %llu steps with 6,120 warnings in the "
+			 "database, %llu with none: the look-ups read other certificates' rows",
+			 (unsigned long long)later, (unsigned long long)first);
+	fx_release(&f);
+}
+
 struct racer {
 	struct api_tick t;
 	pthread_barrier_t *go;
@@ -279,6 +348,8 @@ int main(void)
 		cmocka_unit_test_setup(test_sched_renewal__fleet, fx_setup),
 		cmocka_unit_test_setup(test_sched_renewal__concurrent, fx_setup),
 		cmocka_unit_test_setup(test_sched_renewal__one_failure_costs_only_itself, fx_setup),
+		cmocka_unit_test_setup(test_sched_renewal__work_per_certificate_stays_flat,
+				       fx_setup),
 	};
 	return TESTDB_RUN("sched-renewal", tests);
 }
