@@ -184,11 +184,16 @@ static int sign_here(struct api_app *app, struct cc_dbc *c, const struct cc_cert
 	const char *type = key_type_for(c, m, &bits);
 	struct api_issuance in = { .actor = "system", .actor_type = "System", .job_id = j->id };
 	struct api_issued out;
+	struct cc_csr *own = NULL;
+	struct cc_csr_key facts;
 
-	if (cc_csr_generate(type, m->common_name, (const char *const *)m->sans.v, m->sans.n, &key,
-			    &csr, err) < 0)
+	/* the issuer takes the request as made: not parsed and verified a second time */
+	if (cc_csr_generate_own(type, m->common_name, (const char *const *)m->sans.v, m->sans.n,
+				&key, &csr, &own, &facts, err) < 0)
 		goto out;
 	in.csr_pem = csr;
+	in.csr = own;
+	in.csr_key = &facts;
 	in.key_pem = key;
 	in.key_algorithm = !strncmp(type, "RSA", 3)	? "RSA"
 			   : !strncmp(type, "ECDSA", 5) ? "ECDSA"
@@ -200,6 +205,7 @@ out:
 		OPENSSL_cleanse(key, strlen(key));
 	free(key);
 	free(csr);
+	cc_csr_free(own);
 	return rc;
 }
 

@@ -134,7 +134,7 @@ fail:
 	return NULL;
 }
 
-static int key_facts(EVP_PKEY *pk, struct cc_csr_key *out, struct cc_err *err)
+int cc_csr_key_facts(EVP_PKEY *pk, struct cc_csr_key *out, struct cc_err *err)
 {
 	if (!pk)
 		return cc_err_set(err, CC_E_INVALID, "csr_pem: the public key cannot be read");
@@ -174,7 +174,7 @@ X509_REQ *cc_csr_parse(const char *pem, struct cc_csr_key *key, struct cc_err *e
 		cc_err_set(err, CC_E_INVALID, "csr_pem: not a readable PKCS#10 request");
 		goto fail;
 	}
-	if (!req || key_facts(X509_REQ_get0_pubkey(req), &k, err) < 0)
+	if (!req || cc_csr_key_facts(X509_REQ_get0_pubkey(req), &k, err) < 0)
 		goto fail;
 	if (X509_REQ_verify(req, X509_REQ_get0_pubkey(req)) != 1) {
 		cc_err_set(err, CC_E_INVALID, "csr_pem: the signature does not verify");
@@ -310,7 +310,7 @@ static int verify(const struct cc_csr_cache *c, const CC_REQ *req, struct cc_csr
 		  struct cc_err *err)
 {
 	EVP_PKEY *pk = spki_key(c, req->info->spki);
-	int rc = key_facts(pk, k, err);
+	int rc = cc_csr_key_facts(pk, k, err);
 
 	if (rc == 0 && ASN1_item_verify_ex(ASN1_ITEM_rptr(CC_REQ_INFO), req->sig_alg,
 					   req->signature, req->info, NULL, pk, NULL, NULL) != 1)
@@ -351,6 +351,20 @@ fail:
 	OPENSSL_free(der);
 	cc_csr_free(csr);
 	return NULL;
+}
+
+struct cc_csr *cc_csr_own_der(const unsigned char *der, long len)
+{
+	const unsigned char *p = der;
+	struct cc_csr *csr = cc_xcalloc(1, sizeof(*csr));
+
+	csr->req = (CC_REQ *)ASN1_item_d2i(NULL, &p, len, ASN1_ITEM_rptr(CC_REQ));
+	if (!csr->req || p != der + len) {
+		ERR_clear_error();
+		cc_csr_free(csr);
+		return NULL;
+	}
+	return csr;
 }
 
 void cc_csr_free(struct cc_csr *csr)

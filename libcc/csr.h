@@ -26,6 +26,18 @@ struct cc_csr_key {
 	char curve[24];	       /* ECDSA: OpenSSL's group name ("prime256v1"), else "" */
 };
 
+struct cc_csr;
+
+/* cc_csr_generate for server keygen, which hands the request straight to an issuer: also
+ * *csr, the request as cc_csr_read gives it, and *csr_key, its key's facts. The request is
+ * this process's own, so its signature is not checked again. */
+int cc_csr_generate_own(const char *key_type, const char *common_name, const char *const *sans,
+			size_t nsans, char **key_pem, char **csr_pem, struct cc_csr **csr,
+			struct cc_csr_key *csr_key, struct cc_err *err);
+/* the facts of a supported key (CC_E_INVALID for another type, or RSA over
+ * CC_CSR_RSA_MAX_BITS; messages start with "csr_pem") */
+int cc_csr_key_facts(EVP_PKEY *pk, struct cc_csr_key *out, struct cc_err *err);
+
 /* exactly one PEM "CERTIFICATE REQUEST" block (at most CC_CSR_PEM_MAX bytes, blanks around
  * it allowed) holding an RSA (at most CC_CSR_RSA_MAX_BITS), ECDSA or Ed25519 key whose
  * self-signature verifies. Messages start with "csr_pem". NULL with CC_E_INVALID otherwise;
@@ -37,7 +49,6 @@ X509_REQ *cc_csr_parse(const char *pem, struct cc_csr_key *key, struct cc_err *e
  * (~100 µs) and re-encodes it in X509_set_pubkey (~170 µs); a struct cc_csr keeps the key
  * bits as they came. With a cache, a request whose exact DER already verified is not
  * verified again (the ECDSA verification is most of the cost of signing a leaf). */
-struct cc_csr;
 struct cc_csr_cache;
 
 /* a bounded memory of verified requests (SHA-256 of the DER → key facts); thread-safe */
@@ -46,6 +57,9 @@ void cc_csr_cache_free(struct cc_csr_cache *cache);
 /* cc_csr_parse's checks and messages; cache may be NULL */
 struct cc_csr *cc_csr_read(const char *pem, struct cc_csr_cache *cache, struct cc_csr_key *key,
 			   struct cc_err *err);
+/* DER this process encoded itself (cc_csr_generate_own): read, signature not checked; NULL
+ * when unreadable */
+struct cc_csr *cc_csr_own_der(const unsigned char *der, long len);
 void cc_csr_free(struct cc_csr *csr);
 const X509_NAME *cc_csr_subject(const struct cc_csr *csr);
 /* the extension request: a new stack (free with sk_X509_EXTENSION_pop_free), NULL when the

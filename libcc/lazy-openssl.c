@@ -198,6 +198,8 @@ CC_LAZY_FN(cc_lazy_crypto, int, EVP_PKEY_fromdata,
 	   (EVP_PKEY_CTX * a0, EVP_PKEY **a1, int a2, OSSL_PARAM *a3), (a0, a1, a2, a3))
 CC_LAZY_FN(cc_lazy_crypto, int, EVP_PKEY_fromdata_init, (EVP_PKEY_CTX * a0), (a0))
 CC_LAZY_FN(cc_lazy_crypto, const char *, EVP_PKEY_get0_type_name, (const EVP_PKEY *a0), (a0))
+CC_LAZY_FN(cc_lazy_crypto, size_t, EVP_PKEY_get1_encoded_public_key,
+	   (EVP_PKEY * a0, unsigned char **a1), (a0, a1))
 CC_LAZY_FN(cc_lazy_crypto, int, EVP_PKEY_get_base_id, (const EVP_PKEY *a0), (a0))
 CC_LAZY_FN(cc_lazy_crypto, int, EVP_PKEY_get_bits, (const EVP_PKEY *a0), (a0))
 CC_LAZY_FN(cc_lazy_crypto, int, EVP_PKEY_get_group_name,
@@ -382,6 +384,7 @@ CC_LAZY_FN(cc_lazy_crypto, int, X509_REQ_add_extensions,
 	   (X509_REQ * a0, const struct stack_st_X509_EXTENSION *a1), (a0, a1))
 CC_LAZY_VOID(cc_lazy_crypto, X509_REQ_free, (X509_REQ * a0), (a0))
 CC_LAZY_FN(cc_lazy_crypto, EVP_PKEY *, X509_REQ_get0_pubkey, (X509_REQ * a0), (a0))
+CC_LAZY_FN(cc_lazy_crypto, X509_PUBKEY *, X509_REQ_get_X509_PUBKEY, (X509_REQ * a0), (a0))
 CC_LAZY_FN(cc_lazy_crypto, struct stack_st_X509_EXTENSION *, X509_REQ_get_extensions,
 	   (X509_REQ * a0), (a0))
 CC_LAZY_FN(cc_lazy_crypto, X509_NAME *, X509_REQ_get_subject_name, (const X509_REQ *a0), (a0))

@@ -190,7 +190,7 @@ static void test_api_issuance__server_keygen_key_reaches_the_agent(void **state)
 {
 	struct testapi *t = TAPI(state);
 	const char *id = create_cert(t, ",\"target_ids\":[\"tg1\"]");
-	char path[200];
+	char path[200], *dir, *kp, *cp, *pub_key = NULL, *pub_cert = NULL;
 
 	renew(t, id);
 	tick(t, cc_time_now(), 1);
@@ -198,6 +198,24 @@ static void test_api_issuance__server_keygen_key_reaches_the_agent(void **state)
 	assert_status(t, "GET", path, NULL, 200);
 	assert_non_null(strstr(testapi_str(t, "private_key_pem"), "BEGIN PRIVATE KEY"));
 	assert_non_null(strstr(testapi_str(t, "certificate_pem"), "BEGIN CERTIFICATE"));
+	/* the certificate carries that key's public half (the request's key is set from its
+	 * encoded point, not through OpenSSL's encoders) */
+	dir = testossl_tmpdir("keygen");
+	kp = testossl_path(dir, "k.pem");
+	cp = testossl_path(dir, "c.pem");
+	testossl_write(kp, testapi_str(t, "private_key_pem"));
+	testossl_write(cp, testapi_str(t, "certificate_pem"));
+	assert_int_equal(testossl_openssl(&pub_key, "pkey", "-in", kp, "-pubout", NULL), 0);
+	assert_int_equal(testossl_openssl(&pub_cert, "x509", "-in", cp, "-noout", "-pubkey", NULL),
+			 0);
+	assert_non_null(strstr(pub_key, "BEGIN PUBLIC KEY"));
+	assert_string_equal(pub_key, pub_cert);
+	free(pub_key);
+	free(pub_cert);
+	free(kp);
+	free(cp);
+	testossl_rmdir(dir);
+	free(dir);
 }
 
 static void test_api_issuance__profile_picks_key_and_caps_ttl(void **state)
