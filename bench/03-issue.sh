@@ -31,7 +31,8 @@
 #      generated CSRs)  PERF_DIR (set: one extra, uncounted run of each case under
 #      `perf record --call-graph dwarf -F PERF_FREQ`, reports written there)
 #      ISSUE_SETUP_SQL (extra SQL run on every fresh database, for experiments, e.g. an index)  RUNS  WRK_*  BENCH_NETNS
-#      BENCH_TMP  KEEP_WORK  CERTCTL
+#      CEILING (1: also measure experiments/ceiling.c, verify + sign with nothing stored,
+#      built from build/libcertctl.a; 0 to skip)  BENCH_TMP  KEEP_WORK  CERTCTL
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$(dirname "$0")/lib/common.sh"
@@ -322,6 +323,36 @@ PY
 	result "${label}_server_cpu_per_cert" "$(printf '%s\n' "${cpu[@]}" | median)" us
 }
 
+# ---- this machine's ceiling (CEILING=1) ----
+# experiments/ceiling.c: certctl's own CSR reading (with serve's CSR cache) and Local CA
+# signing behind libmicrohttpd with serve's thread pool, and nothing else: no database, no
+# audit, no authentication. Distinct P-256 CSRs, P-256 CA, the same wrk as the cases above.
+ceiling_case() {
+	local lib="$REPO_ROOT/build/libcertctl.a" bin="$WORK/ceiling" label=issue_ceiling_ca_ec256_leaf_ec256 c0 c1 pid
+	[ -f "$lib" ] || { log "ceiling: $lib not found (run make); skipped"; return 0; }
+	cc -std=c17 -O2 -D_GNU_SOURCE -I"$REPO_ROOT" -I"$REPO_ROOT/build/gen" -o "$bin" \
+		"$REPO_ROOT/bench/experiments/ceiling.c" -Wl,--whole-archive "$lib" -Wl,--no-whole-archive \
+		-lmicrohttpd -ljansson -lsqlite3 -lpthread -lm -ldl || { log "ceiling: build failed; skipped"; return 0; }
+	mkdir -p "$WORK/ceiling-ca"
+	export BENCH_BODIES
+	BENCH_BODIES="$(bodies ec256 "")"
+	"$bin" "$PORT" "$WORK/ceiling-ca" >"$WORK/ceiling.log" 2>&1 &
+	pid=$!
+	_PIDS+=("$pid")
+	wait_http "$BASE/health" 20 || die "ceiling did not answer: $(tail -3 "$WORK/ceiling.log")"
+	c0="$(cpu_ms "$pid")"
+	run_wrk "$label" "$BASE/csr" "$BENCH_LIB/wrk-bodies.lua"
+	c1="$(cpu_ms "$pid")"
+	R[$label]="$WRK_RPS"
+	result "${label}_rps" "$WRK_RPS" certs/s "runs=$RUNS errors=$WRK_ERRS non2xx=$WRK_NON2XX nothing_stored=1"
+	result "${label}_p99" "$WRK_P99" ms
+	awk -v n="$label" -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" -v q="$WRK_REQS" \
+		'BEGIN { printf "RESULT %s_server_cpu_per_cert=%.0f unit=us\n", n, c * 1000 / q }'
+	bg_stop "$pid"
+	wait_free "$PORT"
+}
+if [ "${CEILING:-1}" = 1 ]; then ceiling_case; fi
+
 for c in $KEYGEN_CASES; do
 	IFS=: read -r ca leaf <<<"$c"
 	keygen_case "$ca" "$leaf"
@@ -361,6 +392,8 @@ ratio issue_ratio_csr_ec256_vs_cfssl "${R[issue_csr_ca_ec256_leaf_ec256]:-}" "$c
 ratio issue_ratio_csr_same_ec256_vs_cfssl "${R[issue_csr_same_ca_ec256_leaf_ec256]:-}" "$cf_ec" "both_one_fixed_csr aim>=3"
 ratio issue_ratio_csr_rsa2048ca_vs_cfssl "${R[issue_csr_ca_rsa2048_leaf_ec256]:-}" "$cf_rsa" "distinct_csrs/cfssl_fixed_csr"
 ratio issue_ratio_csr_same_rsa2048ca_vs_cfssl "${R[issue_csr_same_ca_rsa2048_leaf_ec256]:-}" "$cf_rsa" "both_one_fixed_csr"
+ratio issue_ratio_ceiling_ec256_vs_cfssl "${R[issue_ceiling_ca_ec256_leaf_ec256]:-}" "$cf_ec" "nothing_stored/cfssl_fixed_csr"
+ratio issue_ratio_csr_ec256_vs_ceiling "${R[issue_csr_ca_ec256_leaf_ec256]:-}" "${R[issue_ceiling_ca_ec256_leaf_ec256]:-}" "share_of_the_machine's_ceiling"
 ratio issue_ratio_keygen_ec256_vs_cfssl "${R[issue_keygen_ca_ec256_leaf_ec256]:-}" "$cf_ec"
 ratio issue_ratio_csr_ec256_vs_openssl_sign "${R[issue_csr_ca_ec256_leaf_ec256]:-}" "$sp_ec" "share_of_one_core_p256_signs"
 ratio issue_ratio_csr_ec256_vs_openssl_verify "${R[issue_csr_ca_ec256_leaf_ec256]:-}" "$sp_ecv" "share_of_one_core_p256_verifies"
