@@ -1,23 +1,24 @@
 /* job-processor.c: issuance and renewal jobs — handed to an agent for its CSR (agent
  * keygen) or signed here (server keygen) — with retries and crash recovery */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/crypto.h>
 #include "daemon/job-processor.h"
 #include "daemon/app.h"
 #include "daemon/issuance.h"
+#include "daemon/job-keygen.h"
 #include "libcc/audit.h"
 #include "libcc/certificate.h"
 #include "libcc/cfg.h"
 #include "libcc/csr.h"
 #include "libcc/db.h"
+#include "libcc/db-group.h"
 #include "libcc/err.h"
 #include "libcc/job.h"
 #include "libcc/log.h"
 #include "libcc/notify.h"
-#include "libcc/profile.h"
 #include "libcc/repo.h"
 #include "libcc/time.h"
 #include "libcc/banned.h"
@@ -145,86 +146,209 @@ out:
 	return rc;
 }
 
-/* the key the profile prefers: its first rule, else ECDSA P-256 */
-static const char *key_type_for(struct cc_dbc *c, const struct cc_certificate *m, int *bits)
-{
-	struct cc_err err = CC_ERR_INIT;
-	struct cc_profile p = { 0 };
-	const char *type = "ECDSA-P256";
-	json_t *rule;
-
-	*bits = 256;
-	if (m->certificate_profile_id && *m->certificate_profile_id &&
-	    cc_repo_get(c, &cc_profile_entity, m->certificate_profile_id, &p, &err) == 0 &&
-	    (rule = json_array_get(p.allowed_key_algorithms, 0))) {
-		const char *alg = json_string_value(json_object_get(rule, "algorithm"));
-		json_int_t min = json_integer_value(json_object_get(rule, "min_size"));
-
-		if (alg && !strcasecmp(alg, "RSA")) {
-			*bits = min > 3072 ? 4096 : min > 2048 ? 3072 : 2048;
-			type = *bits == 4096 ? "RSA-4096" : *bits == 3072 ? "RSA-3072" : "RSA-2048";
-		} else if (alg && !strcasecmp(alg, "ECDSA") && min > 256) {
-			*bits = 384;
-			type = "ECDSA-P384";
-		} else if (alg && !strcasecmp(alg, "Ed25519")) {
-			*bits = 256;
-			type = "Ed25519";
-		}
-	}
-	cc_obj_release(&cc_profile_entity, &p);
-	return type;
-}
-
-/* server keygen: key, CSR and signature here, all recorded by api_issue */
+/* server keygen on its own: sign, then record in a transaction of this connection */
 static int sign_here(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
 		     const struct cc_job *j, struct cc_err *err)
 {
-	char *key = NULL, *csr = NULL;
-	int bits, rc = -1;
-	const char *type = key_type_for(c, m, &bits);
-	struct api_issuance in = { .actor = "system", .actor_type = "System", .job_id = j->id };
-	struct api_issued out;
-	struct cc_csr *own = NULL;
-	struct cc_csr_key facts;
+	struct api_keygen kg;
+	int rc = -1;
 
-	/* the issuer takes the request as made: not parsed and verified a second time */
-	if (cc_csr_generate_own(type, m->common_name, (const char *const *)m->sans.v, m->sans.n,
-				&key, &csr, &own, &facts, err) < 0)
-		goto out;
-	in.csr_pem = csr;
-	in.csr = own;
-	in.csr_key = &facts;
-	in.key_pem = key;
-	in.key_algorithm = !strncmp(type, "RSA", 3)	? "RSA"
-			   : !strncmp(type, "ECDSA", 5) ? "ECDSA"
-							: "Ed25519";
-	in.key_size = bits;
-	rc = api_issue(app, c, m, &in, &out, err);
-out:
-	if (key)
-		OPENSSL_cleanse(key, strlen(key));
-	free(key);
-	free(csr);
-	cc_csr_free(own);
+	if (api_keygen_sign(app, c, m, j, &kg, err) == 0 && cc_db_begin(c, err) == 0) {
+		if (api_keygen_record(app, c, &kg, err) == 0 && cc_db_commit(c, err) == 0)
+			rc = 0;
+		else
+			cc_db_rollback(c);
+	}
+	api_keygen_release(&kg);
 	return rc;
+}
+
+/* a job that did not complete: logged, then retried later or failed for good (a database
+ * error leaves it Running, for the stale-job requeue) */
+static int not_done(struct api_app *app, struct cc_dbc *c, const struct cc_job *j,
+		    const struct cc_err *why, int64_t now)
+{
+	struct cc_err err = CC_ERR_INIT;
+
+	cc_log_kv(app->log, CC_LOG_WARN, "job failed", "job", j->id, "cert", j->certificate_id,
+		  "error", why->msg, (const char *)NULL);
+	return why->code == CC_E_DB || job_failed(c, j, why, now, &err) < 0 ? -1 : 0;
 }
 
 static int run_job(struct api_app *app, struct cc_dbc *c, struct cc_job *j, int64_t now)
 {
-	struct cc_err why = CC_ERR_INIT, err = CC_ERR_INIT;
+	struct cc_err why = CC_ERR_INIT;
 	struct cc_certificate *m = cc_obj_new(&cc_certificate_entity);
 	bool agent_keygen = !strcmp(cc_cfg_str(app->cfg, CC_CFG_keygen_mode), "agent");
 	int rc = 0;
 
 	if (cc_repo_get(c, &cc_certificate_entity, j->certificate_id, m, &why) < 0 ||
-	    (agent_keygen ? await_csr(c, j, now, &why) : sign_here(app, c, m, j, &why)) < 0) {
-		cc_log_kv(app->log, CC_LOG_WARN, "job failed", "job", j->id, "cert",
-			  j->certificate_id, "error", why.msg, (const char *)NULL);
-		if (why.code == CC_E_DB || job_failed(c, j, &why, now, &err) < 0)
-			rc = -1;
-	}
+	    (agent_keygen ? await_csr(c, j, now, &why) : sign_here(app, c, m, j, &why)) < 0)
+		rc = not_done(app, c, j, &why, now);
 	cc_obj_free(&cc_certificate_entity, m);
 	return rc;
+}
+
+/* ---- server keygen through the group writer ----
+ * The pass signs job after job on its own thread (key, request, certificate: most of the
+ * CPU) and hands each record to the group writer, which commits what has queued up in one
+ * transaction meanwhile: signing and recording overlap on two cores, and a commit serves
+ * many jobs. At most WINDOW records wait at once; the pass ends when all are written, and
+ * only then are the failed ones retried or failed, on the pass's connection. */
+#define WINDOW 64
+
+struct flight {
+	struct api_app *app;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int outstanding;
+};
+
+struct signed_job {
+	struct cc_db_group_item item;
+	struct flight *f;
+	struct cc_job j;
+	struct cc_certificate *m;
+	struct api_keygen kg;
+	int rc;
+	struct cc_err err;
+	struct signed_job *next;
+};
+
+static int write_signed(struct cc_dbc *c, void *ud, struct cc_err *err)
+{
+	struct signed_job *s = ud;
+
+	return api_keygen_record(s->f->app, c, &s->kg, err);
+}
+
+static void written(void *ud, int rc, const struct cc_err *err)
+{
+	struct signed_job *s = ud;
+	struct flight *f = s->f;
+
+	s->rc = rc;
+	if (rc < 0)
+		s->err = *err;
+	pthread_mutex_lock(&f->mu);
+	f->outstanding--;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void wait_below(struct flight *f, int n)
+{
+	pthread_mutex_lock(&f->mu);
+	while (f->outstanding > n)
+		pthread_cond_wait(&f->cv, &f->mu);
+	pthread_mutex_unlock(&f->mu);
+}
+
+/* signs the claimed job and queues its record; a job refused before that is handled here */
+static void sign_and_queue(struct flight *f, struct cc_dbc *c, struct signed_job *s, int64_t now)
+{
+	struct cc_err why = CC_ERR_INIT;
+
+	s->f = f;
+	s->m = cc_obj_new(&cc_certificate_entity);
+	if (cc_repo_get(c, &cc_certificate_entity, s->j.certificate_id, s->m, &why) < 0 ||
+	    api_keygen_sign(f->app, c, s->m, &s->j, &s->kg, &why) < 0) {
+		s->rc = 1; /* not queued */
+		if (not_done(f->app, c, &s->j, &why, now) < 0)
+			cc_log_kv(f->app->log, CC_LOG_ERROR, "job left Running", "job", s->j.id,
+				  (const char *)NULL);
+		return;
+	}
+	s->item = (struct cc_db_group_item){ .write = write_signed, .done = written, .ud = s };
+	wait_below(f, WINDOW - 1);
+	pthread_mutex_lock(&f->mu);
+	f->outstanding++;
+	pthread_mutex_unlock(&f->mu);
+	cc_db_group_submit(f->app->group, &s->item);
+}
+
+/* after the writer is done with the pass: failures are retried or failed, all freed */
+static void settle(struct flight *f, struct cc_dbc *c, struct signed_job *list, int64_t now)
+{
+	wait_below(f, 0);
+	while (list) {
+		struct signed_job *s = list;
+
+		list = s->next;
+		if (s->rc < 0 && not_done(f->app, c, &s->j, &s->err, now) < 0)
+			cc_log_kv(f->app->log, CC_LOG_ERROR, "job left Running", "job", s->j.id,
+				  (const char *)NULL);
+		api_keygen_release(&s->kg);
+		cc_obj_free(&cc_certificate_entity, s->m);
+		cc_obj_release(&cc_job_entity, &s->j);
+		free(s);
+	}
+}
+
+/* claims up to n jobs of a type in one transaction (one write lock for all of them);
+ * returns how many, -1 on a database error */
+static int claim_some(struct cc_dbc *c, const char *type, int64_t now, struct signed_job **out,
+		      int n, struct cc_err *err)
+{
+	int got = 0;
+
+	if (cc_db_begin(c, err) < 0)
+		return -1;
+	while (got < n) {
+		struct signed_job *s = cc_xcalloc(1, sizeof(*s));
+
+		if (cc_job_claim(c, "Pending", "Running", type, now, &s->j, err) < 0) {
+			free(s);
+			if (err->code != CC_E_NOTHING)
+				goto fail;
+			cc_err_clear(err);
+			break;
+		}
+		out[got++] = s;
+	}
+	if (cc_db_commit(c, err) == 0)
+		return got;
+fail:
+	cc_db_rollback(c);
+	while (got)
+		free(out[--got]); /* their claims were rolled back too */
+	return -1;
+}
+
+#define CLAIM_CHUNK 32
+
+static int keygen_pass(struct api_app *app, struct cc_dbc *c, int64_t now, struct cc_err *err)
+{
+	static const char *const types[] = { "Issuance", "Renewal" };
+	struct flight f = { .app = app };
+	struct signed_job *list = NULL, *chunk[CLAIM_CHUNK];
+	int n = 0;
+
+	pthread_mutex_init(&f.mu, NULL);
+	pthread_cond_init(&f.cv, NULL);
+	for (size_t t = 0; t < CC_ARRAY_SIZE(types) && n >= 0 && n < API_JOB_BATCH; t++) {
+		int got;
+
+		do {
+			int want =
+				API_JOB_BATCH - n < CLAIM_CHUNK ? API_JOB_BATCH - n : CLAIM_CHUNK;
+
+			if ((got = claim_some(c, types[t], now, chunk, want, err)) < 0) {
+				n = -1;
+				break;
+			}
+			n += got;
+			for (int i = 0; i < got; i++) {
+				chunk[i]->next = list;
+				list = chunk[i];
+				sign_and_queue(&f, c, chunk[i], now);
+			}
+		} while (got == CLAIM_CHUNK && n < API_JOB_BATCH);
+	}
+	settle(&f, c, list, now);
+	pthread_cond_destroy(&f.cv);
+	pthread_mutex_destroy(&f.mu);
+	return n;
 }
 
 int api_job_processor_tick(struct api_app *app, int64_t now, struct cc_err *err)
@@ -240,6 +364,10 @@ int api_job_processor_tick(struct api_app *app, int64_t now, struct cc_err *err)
 				  CC_DB_TIME(now - STALE_DEPLOYMENT)),
 		       NULL, err) < 0) {
 		n = -1;
+		goto out;
+	}
+	if (app->group && strcmp(cc_cfg_str(app->cfg, CC_CFG_keygen_mode), "agent")) {
+		n = keygen_pass(app, c, now, err);
 		goto out;
 	}
 	for (size_t t = 0; t < CC_ARRAY_SIZE(types) && n < API_JOB_BATCH; t++) {

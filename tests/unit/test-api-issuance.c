@@ -11,6 +11,7 @@
 #include "daemon/sched.h"
 #include "libcc/csr.h"
 #include "libcc/db.h"
+#include "libcc/db-group.h"
 #include "libcc/mem.h"
 #include "libcc/time.h"
 
@@ -46,6 +47,23 @@ static int setup_server(void **state)
 {
 	static const char *const env[] = { "CERTCTL_KEYGEN_MODE=server", NULL };
 	return testapi_setup_env(state, env);
+}
+
+/* as serve runs it: the job processor signs and the group writer records */
+static int setup_server_group(void **state)
+{
+	int rc = setup_server(state);
+
+	if (rc == 0)
+		TAPI(state)->app.group = cc_db_group_start(TAPI(state)->app.db);
+	return rc;
+}
+
+static int teardown_group(void **state)
+{
+	cc_db_group_stop(TAPI(state)->app.group);
+	TAPI(state)->app.group = NULL;
+	return testapi_teardown(state);
 }
 
 /* POST /certificates with optional extra members; returns the new id (static buffer) */
@@ -278,6 +296,43 @@ static void test_api_issuance__failures_retry_then_fail(void **state)
 
 /* one scheduler run works through a backlog larger than one pass (API_JOB_BATCH): every
  * job is tried once, none twice (each failure waits out its backoff) */
+/* a record the database refuses (a trigger here) is rolled back alone: the job goes back
+ * to Pending with the reason, the certificate keeps no version, the other job completes */
+static void test_api_issuance__refused_record_retries_the_job(void **state)
+{
+	struct testapi *t = TAPI(state);
+	char *bad = cc_xstrdup(create_cert(t, ""));
+	const char *good = "mc-good";
+	char sql[300];
+
+	testapi_sql(t, "INSERT INTO managed_certificates (id, name, common_name, owner_id, "
+		       "team_id, issuer_id, renewal_policy_id) VALUES ('mc-good', 'good', "
+		       "'good.example.com', 'o1', 't1', 'i1', 'rp')");
+	snprintf(sql, sizeof(sql),
+		 "CREATE TRIGGER refuse_version BEFORE INSERT ON certificate_versions WHEN "
+		 "NEW.certificate_id = '%s' BEGIN SELECT RAISE(ABORT, 'refused by test'); END",
+		 bad);
+	testapi_sql(t, sql); /* the server keygen groups run on SQLite */
+	renew(t, bad);
+	renew(t, good);
+	tick(t, cc_time_now(), 2);
+	assert_int_equal(testapi_countf(t,
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"status = 'Pending' AND attempts = 1 AND "
+					"last_error LIKE '%%refused by test%%'",
+					bad),
+			 1);
+	assert_int_equal(versions(t, bad), 0);
+	assert_int_equal(versions(t, good), 1);
+	assert_int_equal(testapi_countf(t,
+					"SELECT COUNT(*) FROM jobs WHERE certificate_id = '%s' AND "
+					"status = 'Completed'",
+					good),
+			 1);
+	testapi_sql(t, "DROP TRIGGER refuse_version");
+	free(bad);
+}
+
 static void test_api_issuance__one_run_works_through_a_backlog(void **state)
 {
 	struct testapi *t = TAPI(state);
@@ -616,6 +671,7 @@ int main(void)
 				       reset),
 	};
 	const struct CMUnitTest server_mode[] = {
+		cmocka_unit_test_setup(test_api_issuance__refused_record_retries_the_job, reset),
 		cmocka_unit_test_setup(
 			test_api_issuance__server_keygen_issues_and_queues_deployments, reset),
 		cmocka_unit_test_setup(test_api_issuance__server_keygen_key_reaches_the_agent,
@@ -630,5 +686,7 @@ int main(void)
 	return cmocka_run_group_tests_name("api-issuance agent keygen", agent_mode, testapi_setup,
 					   testapi_teardown) +
 	       cmocka_run_group_tests_name("api-issuance server keygen", server_mode, setup_server,
-					   testapi_teardown);
+					   testapi_teardown) +
+	       cmocka_run_group_tests_name("api-issuance server keygen, group writer", server_mode,
+					   setup_server_group, teardown_group);
 }
