@@ -187,6 +187,9 @@ perf_report() {
 	log "perf: $PERF_DIR/$1.{split,flat}.txt"
 }
 
+# us_per_cert CPU_MS_BEFORE CPU_MS_AFTER: server CPU per request of the last run_wrk, in µs
+us_per_cert() { awk -v a="$1" -v b="$2" -v q="$WRK_REQS" 'BEGIN { printf "%.0f", (b - a) * 1000 / q }'; }
+
 # ---- CSR submission ----
 
 declare -A R
@@ -216,8 +219,8 @@ csr_case() { # csr_case CA LEAF [same]
 	result "${label}_rps" "$WRK_RPS" certs/s "runs=$RUNS wrk=-t$WRK_THREADS/-c$WRK_CONNS/-d$WRK_DURATION errors=$WRK_ERRS non2xx=$WRK_NON2XX bodies=$(wc -l <"$BENCH_BODIES")${same:+ one_csr=1}"
 	result "${label}_p50" "$WRK_P50" ms
 	result "${label}_p99" "$WRK_P99" ms
-	awk -v n="$label" -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" -v q="$WRK_REQS" -v ms="$(((n1 - n0) / 1000000))" \
-		'BEGIN { printf "RESULT %s_server_cpu_per_cert=%.0f unit=us server_cpu_cores=%.2f\n", n, c * 1000 / q, c / ms }'
+	result "${label}_server_cpu_per_cert" "$(us_per_cert "$c0" "$c1")" us \
+		"server_cpu_cores=$(awk -v a="$c0" -v b="$c1" -v ms="$(((n1 - n0) / 1000000))" 'BEGIN { printf "%.2f", (b - a) / ms }')"
 	result "${label}_rss_kb" "$(status_kb "$SERVE_PID" VmRSS)" kB "hwm_kb=$(status_kb "$SERVE_PID" VmHWM) threads=$(awk '/^Threads:/{print $2}' "/proc/$SERVE_PID/status")"
 	if [ "$WRK_ERRS" != 0 ] || [ "$WRK_NON2XX" != 0 ]; then
 		log "WARNING: $label had $WRK_ERRS socket errors and $WRK_NON2XX non-2xx answers"
@@ -227,7 +230,7 @@ csr_case() { # csr_case CA LEAF [same]
 		local perf_pid=$!
 		RUNS=1 run_wrk "$label-perf" "$BASE/api/v1/agents/$AGENT/csr" "$BENCH_LIB/wrk-bodies.lua"
 		wait "$perf_pid" || true
-		perf_report "$label" "$(awk -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" -v q="$WRK_REQS" 'BEGIN{printf "%.0f", c*1000/q}')"
+		perf_report "$label" "$(us_per_cert "$c0" "$c1")"
 	fi
 	bg_stop "$SERVE_PID"
 	wait_free "$PORT"
@@ -346,8 +349,7 @@ ceiling_case() {
 	R[$label]="$WRK_RPS"
 	result "${label}_rps" "$WRK_RPS" certs/s "runs=$RUNS errors=$WRK_ERRS non2xx=$WRK_NON2XX nothing_stored=1"
 	result "${label}_p99" "$WRK_P99" ms
-	awk -v n="$label" -v c="$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" -v q="$WRK_REQS" \
-		'BEGIN { printf "RESULT %s_server_cpu_per_cert=%.0f unit=us\n", n, c * 1000 / q }'
+	result "${label}_server_cpu_per_cert" "$(us_per_cert "$c0" "$c1")" us
 	bg_stop "$pid"
 	wait_free "$PORT"
 }

@@ -30,13 +30,8 @@ static void inline_write(struct api_req *rq, struct api_resp *rs, api_write_fn w
 
 	if (!c)
 		cc_err_set(&err, CC_E_UNAVAILABLE, "the database is not available");
-	else if (cc_db_begin(c, &err) == 0) {
-		rc = write(c, ud, &err);
-		if (rc < 0)
-			cc_db_rollback(c);
-		else
-			rc = cc_db_commit(c, &err);
-	}
+	else
+		rc = cc_db_write_tx(c, write, ud, &err);
 	done(rq, rs, ud, rc, &err);
 }
 

@@ -109,13 +109,7 @@ static int audit_submission_in_tx(struct cc_dbc *c, void *ud, struct cc_err *err
 
 static int audit_submission(struct cc_dbc *c, struct submission *s, struct cc_err *err)
 {
-	if (cc_db_begin(c, err) < 0)
-		return -1;
-	if (audit_submission_in_tx(c, s, err) < 0 || cc_db_commit(c, err) < 0) {
-		cc_db_rollback(c);
-		return -1;
-	}
-	return 0;
+	return cc_db_write_tx(c, audit_submission_in_tx, s, err);
 }
 
 /* the server's CSR cache, made by the first submission */

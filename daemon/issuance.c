@@ -308,23 +308,3 @@ void api_signed_release(struct api_signed *sg)
 	cc_issue_res_release(&sg->res);
 	memset(sg, 0, sizeof(*sg)); /* released twice is released once */
 }
-
-int api_issue(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
-	      const struct api_issuance *in, struct api_issued *out, struct cc_err *err)
-{
-	struct api_signed sg;
-	int rc = -1;
-
-	if (api_issue_sign(app, c, m, in, &sg, out, err) < 0)
-		return -1;
-	if (cc_db_begin(c, err) < 0)
-		goto out;
-	if (api_issue_record(app, c, m, in, &sg, out, err) < 0 || cc_db_commit(c, err) < 0) {
-		cc_db_rollback(c);
-		goto out;
-	}
-	rc = 0;
-out:
-	api_signed_release(&sg);
-	return rc;
-}

@@ -39,17 +39,14 @@ struct api_issued {
 	int deployments; /* deployment jobs created */
 };
 
-/* checks the CSR key against the certificate's profile, signs with the certificate's
- * issuer and commits everything, or nothing. The caller holds no transaction. A refused
- * request (profile, issuer) is CC_E_INVALID/CC_E_CONFLICT/CC_E_UNSUPPORTED; when a job
- * was given, the caller decides its fate */
-int api_issue(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
-	      const struct api_issuance *in, struct api_issued *out, struct cc_err *err);
-
-/* api_issue in two steps, for callers that record the result in a transaction shared with
- * others (h-agent-csr.c through the group-commit writer): the reads and the signature,
- * outside any transaction, then the writes, in the caller's. sg is released by
- * api_signed_release after a successful sign (a failed one leaves nothing to release) */
+/* An issuance in two steps, so that its record can share a transaction with others (the
+ * group-commit writer): api_issue_sign checks the CSR key against the certificate's
+ * profile and the policies and signs with the certificate's issuer, outside any
+ * transaction; a refused request (profile, issuer) is CC_E_INVALID/CC_E_CONFLICT/
+ * CC_E_UNSUPPORTED, and when a job was given the caller decides its fate.
+ * api_issue_record then writes the version, certificate, job, deployments, notification
+ * and audit in the caller's transaction. sg is released by api_signed_release after a
+ * successful sign (a failed one leaves nothing to release) */
 struct api_signed {
 	struct cc_issue_res res;
 	struct cc_cert_info ci;

@@ -146,23 +146,6 @@ out:
 	return rc;
 }
 
-/* server keygen on its own: sign, then record in a transaction of this connection */
-static int sign_here(struct api_app *app, struct cc_dbc *c, const struct cc_certificate *m,
-		     const struct cc_job *j, struct cc_err *err)
-{
-	struct api_keygen kg;
-	int rc = -1;
-
-	if (api_keygen_sign(app, c, m, j, &kg, err) == 0 && cc_db_begin(c, err) == 0) {
-		if (api_keygen_record(app, c, &kg, err) == 0 && cc_db_commit(c, err) == 0)
-			rc = 0;
-		else
-			cc_db_rollback(c);
-	}
-	api_keygen_release(&kg);
-	return rc;
-}
-
 /* a job that did not complete: logged, then retried later or failed for good (a database
  * error leaves it Running, for the stale-job requeue) */
 static int not_done(struct api_app *app, struct cc_dbc *c, const struct cc_job *j,
@@ -175,26 +158,24 @@ static int not_done(struct api_app *app, struct cc_dbc *c, const struct cc_job *
 	return why->code == CC_E_DB || job_failed(c, j, why, now, &err) < 0 ? -1 : 0;
 }
 
+/* agent keygen: the job is handed to the agent that will send a CSR */
 static int run_job(struct api_app *app, struct cc_dbc *c, struct cc_job *j, int64_t now)
 {
 	struct cc_err why = CC_ERR_INIT;
-	struct cc_certificate *m = cc_obj_new(&cc_certificate_entity);
-	bool agent_keygen = !strcmp(cc_cfg_str(app->cfg, CC_CFG_keygen_mode), "agent");
 	int rc = 0;
 
-	if (cc_repo_get(c, &cc_certificate_entity, j->certificate_id, m, &why) < 0 ||
-	    (agent_keygen ? await_csr(c, j, now, &why) : sign_here(app, c, m, j, &why)) < 0)
+	if (await_csr(c, j, now, &why) < 0)
 		rc = not_done(app, c, j, &why, now);
-	cc_obj_free(&cc_certificate_entity, m);
 	return rc;
 }
 
-/* ---- server keygen through the group writer ----
+/* ---- server keygen ----
  * The pass signs job after job on its own thread (key, request, certificate: most of the
  * CPU) and hands each record to the group writer, which commits what has queued up in one
  * transaction meanwhile: signing and recording overlap on two cores, and a commit serves
  * many jobs. At most WINDOW records wait at once; the pass ends when all are written, and
- * only then are the failed ones retried or failed, on the pass's connection. */
+ * only then are the failed ones retried or failed, on the pass's connection. Without a
+ * writer (unit tests of handlers) each record is written at once on that connection. */
 #define WINDOW 64
 
 struct flight {
@@ -259,11 +240,15 @@ static void sign_and_queue(struct flight *f, struct cc_dbc *c, struct signed_job
 				  (const char *)NULL);
 		return;
 	}
-	s->item = (struct cc_db_group_item){ .write = write_signed, .done = written, .ud = s };
 	wait_below(f, WINDOW - 1);
 	pthread_mutex_lock(&f->mu);
 	f->outstanding++;
 	pthread_mutex_unlock(&f->mu);
+	if (!f->app->group) {
+		written(s, cc_db_write_tx(c, write_signed, s, &why), &why);
+		return;
+	}
+	s->item = (struct cc_db_group_item){ .write = write_signed, .done = written, .ud = s };
 	cc_db_group_submit(f->app->group, &s->item);
 }
 
@@ -310,8 +295,10 @@ static int claim_some(struct cc_dbc *c, const char *type, int64_t now, struct si
 		return got;
 fail:
 	cc_db_rollback(c);
-	while (got)
-		free(out[--got]); /* their claims were rolled back too */
+	while (got--) { /* their claims were rolled back too */
+		cc_obj_release(&cc_job_entity, &out[got]->j);
+		free(out[got]);
+	}
 	return -1;
 }
 
@@ -366,7 +353,7 @@ int api_job_processor_tick(struct api_app *app, int64_t now, struct cc_err *err)
 		n = -1;
 		goto out;
 	}
-	if (app->group && strcmp(cc_cfg_str(app->cfg, CC_CFG_keygen_mode), "agent")) {
+	if (strcmp(cc_cfg_str(app->cfg, CC_CFG_keygen_mode), "agent")) {
 		n = keygen_pass(app, c, now, err);
 		goto out;
 	}

@@ -357,6 +357,17 @@ void cc_db_rollback(struct cc_dbc *c)
 	c->pending_gen = 0;
 }
 
+int cc_db_write_tx(struct cc_dbc *c, int (*write)(struct cc_dbc *c, void *ud, struct cc_err *err),
+		   void *ud, struct cc_err *err)
+{
+	if (cc_db_begin(c, err) < 0)
+		return -1;
+	if (write(c, ud, err) == 0 && cc_db_commit(c, err) == 0)
+		return 0;
+	cc_db_rollback(c); /* a no-op when the failed commit rolled back already */
+	return -1;
+}
+
 int cc_db_savepoint(struct cc_dbc *c, struct cc_err *err)
 {
 	if (c->tx_depth <= 0)

@@ -98,6 +98,10 @@ bool cc_db_in_tx(const struct cc_dbc *c);
  * failed under it) or rolled back alone; the transaction goes on either way. Returns
  * whether what ran under it was kept. For callers that run several independent units of
  * work in one transaction (db-group.c) */
+/* write(c, ud, err) in a transaction of its own on c (or nested in c's): committed when it
+ * returns 0, rolled back otherwise; 0 once committed, else -1 with err set */
+int cc_db_write_tx(struct cc_dbc *c, int (*write)(struct cc_dbc *c, void *ud, struct cc_err *err),
+		   void *ud, struct cc_err *err);
 int cc_db_savepoint(struct cc_dbc *c, struct cc_err *err);
 bool cc_db_savepoint_end(struct cc_dbc *c, bool keep);
 /* idle connections give back the memory of their caches (SQLite page caches and prepared
